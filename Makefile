@@ -1,0 +1,41 @@
+# emr-studio-role: every install step lives here, so a fresh clone needs only `make synth` / `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := synth
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+export CDK_DISABLE_CLI_TELEMETRY := true
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+# The pinned CLI from package-lock.json, running the app with the venv's python.
+CDK := PATH="$(CURDIR)/$(VENV)/bin:$$PATH" npx --no-install cdk
+
+.PHONY: setup synth test deploy-local lint docs bench clean
+
+## setup: .venv with the pinned Python packages, and node_modules from the lock file (idempotent)
+setup: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+## synth: the app's CloudFormation template in cdk.out, checked by cdk-nag
+synth: setup
+	$(CDK) synth --no-notices --quiet
+	@ls cdk.out/*.template.json
+
+## test: the whole test suite
+test: setup
+	$(PY) -m pytest -q
+
+## lint: ruff
+lint: setup
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf cdk.out .pytest_cache

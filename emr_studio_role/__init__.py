@@ -1,0 +1,16 @@
+"""emr-studio-role: the IAM service role for Amazon EMR Studio, as AWS documents it."""
+
+from .errors import EmrStudioRoleValidationError
+from .role import EmrStudioServiceRole, GitSecretAccess, StorageLocation, StudioCompute
+from .statements import EMR_TAG_KEY, EMR_TAG_VALUE, GUARDED_SIDS
+
+__all__ = [
+    "EMR_TAG_KEY",
+    "EMR_TAG_VALUE",
+    "GUARDED_SIDS",
+    "EmrStudioRoleValidationError",
+    "EmrStudioServiceRole",
+    "GitSecretAccess",
+    "StorageLocation",
+    "StudioCompute",
+]

@@ -1,0 +1,98 @@
+"""The EMR tag on the Studio's VPC, subnets, security groups and Git secrets.
+
+The page: "To use the example policy, you must tag the following resources with
+the key for-use-with-amazon-emr-managed-policies and value true".  Resources this
+app creates get the tag through ``Tags.of``, limited to the one CloudFormation
+type that the page names (tagging a whole ``ec2.Vpc`` would also tag every subnet
+in it, which would let EMR Studio use subnets nobody chose).
+
+CloudFormation cannot tag an imported resource.  Each one gets a warning with a
+stable id, or, with ``tag_imported_resources=True``, a custom resource that tags
+it at deploy time and removes the tag on delete.
+"""
+
+from __future__ import annotations
+
+from typing import List, Optional, Sequence, Tuple
+
+from aws_cdk import Annotations, Tags
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_secretsmanager as secretsmanager
+from constructs import Construct, IConstruct
+
+from .statements import EMR_TAG_KEY, EMR_TAG_VALUE
+
+#: Warning ids, stable so that users can acknowledge them.
+WARN_IMPORTED_UNTAGGED = "emr-studio-role:importedResourceNotTagged"
+
+_KINDS = {
+    "vpc": "AWS::EC2::VPC",
+    "subnet": "AWS::EC2::Subnet",
+    "security group": "AWS::EC2::SecurityGroup",
+    "secret": "AWS::SecretsManager::Secret",
+}
+
+
+def is_imported(resource: IConstruct) -> bool:
+    """True for a resource this app does not create (``from_lookup``, ``from_*_id``, ...)."""
+    return resource.node.default_child is None
+
+
+def _ids(kind: str, resource: IConstruct) -> str:
+    if kind == "vpc":
+        return resource.vpc_id  # type: ignore[attr-defined]
+    if kind == "subnet":
+        return resource.subnet_id  # type: ignore[attr-defined]
+    if kind == "security group":
+        return resource.security_group_id  # type: ignore[attr-defined]
+    return resource.secret_arn  # type: ignore[attr-defined]
+
+
+def tag_studio_resources(
+    owner: Construct,
+    *,
+    vpc: Optional[ec2.IVpc],
+    subnets: Sequence[ec2.ISubnet],
+    security_groups: Sequence[ec2.ISecurityGroup],
+    secrets: Sequence[secretsmanager.ISecret],
+    tag_imported: bool,
+) -> List[Tuple[str, IConstruct]]:
+    """Tag what we can; warn about, or tag at deploy time, what we cannot.
+
+    Returns the imported resources as ``(kind, resource)``.
+    """
+    items: List[Tuple[str, IConstruct]] = []
+    if vpc is not None:
+        items.append(("vpc", vpc))
+    items += [("subnet", s) for s in subnets]
+    items += [("security group", g) for g in security_groups]
+    items += [("secret", s) for s in secrets]
+
+    imported: List[Tuple[str, IConstruct]] = []
+    for kind, resource in items:
+        if is_imported(resource):
+            imported.append((kind, resource))
+        else:
+            Tags.of(resource).add(
+                EMR_TAG_KEY, EMR_TAG_VALUE, include_resource_types=[_KINDS[kind]]
+            )
+    if not imported:
+        return imported
+    if tag_imported:
+        from .imported import ImportedResourceTagger
+
+        ImportedResourceTagger(owner, "TagImportedResources", resources=imported)
+        return imported
+    for kind, resource in imported:
+        ident = _ids(kind, resource)
+        shown = ident if "${Token[" not in ident else resource.node.path
+        Annotations.of(owner).add_warning_v2(
+            WARN_IMPORTED_UNTAGGED,
+            f"The imported {kind} {shown} cannot be tagged by CloudFormation. EMR Studio's "
+            f"service role only works with it once it carries the tag "
+            f"{EMR_TAG_KEY}={EMR_TAG_VALUE}: apply that tag yourself, or pass "
+            "tag_imported_resources=True to tag it at deploy time.",
+        )
+    return imported
+
+
