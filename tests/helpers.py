@@ -1,0 +1,117 @@
+"""Shared builders for the tests: one App per scenario, templates synthesized once."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Tuple
+
+from aws_cdk import App, Environment, Stack, Validations
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_s3 as s3
+from aws_cdk.assertions import Template
+
+from emr_studio_role import EmrStudioServiceRole
+from emr_studio_role.nag import nag_plugins
+from emr_studio_role.stack import EmrStudioServiceRoleStack, StudioStackConfig
+
+ENV = Environment(account="111122223333", region="eu-west-1")
+
+
+def app_stack(
+    context: Optional[Mapping[str, Any]] = None,
+    *,
+    env: Optional[Environment] = None,
+    nag: bool = True,
+) -> Tuple[App, EmrStudioServiceRoleStack]:
+    """The app's stack, as app.py builds it, from ``context``."""
+    app = App(context=dict(context or {}))
+    stack = EmrStudioServiceRoleStack(
+        app,
+        "EmrStudioServiceRoleStack",
+        config=StudioStackConfig.from_context(app.node.try_get_context),
+        env=env,
+    )
+    if nag:
+        Validations.of(app).add_plugins(*nag_plugins(app))
+    return app, stack
+
+
+def role_stack(
+    configure: Optional[Callable[[Stack], Dict[str, Any]]] = None,
+    *,
+    env: Optional[Environment] = None,
+    **props: Any,
+) -> Tuple[Stack, EmrStudioServiceRole]:
+    """A bare stack holding one EmrStudioServiceRole on an imported bucket.
+
+    ``configure(stack)`` may return more props built in the stack (keys, VPCs, ...).
+    """
+    app = App()
+    stack = Stack(app, "TestStack", env=env)
+    if "bucket" not in props:
+        props["bucket"] = s3.Bucket.from_bucket_name(stack, "Bucket", "notebooks-bucket")
+    if configure is not None:
+        props.update(configure(stack))
+    role = EmrStudioServiceRole(stack, "StudioServiceRole", **props)
+    return stack, role
+
+
+def template_of(stack: Stack) -> Template:
+    return Template.from_stack(stack)
+
+
+def resources(template: Template, type_: str) -> Dict[str, Dict[str, Any]]:
+    return template.find_resources(type_)
+
+
+def policy_statements(template: Template) -> List[Dict[str, Any]]:
+    """Every statement of every AWS::IAM::ManagedPolicy in the template, in order."""
+    out: List[Dict[str, Any]] = []
+    for _, res in sorted(resources(template, "AWS::IAM::ManagedPolicy").items()):
+        out.extend(res["Properties"]["PolicyDocument"]["Statement"])
+    return out
+
+
+def statements_by_sid(template: Template) -> Dict[str, Dict[str, Any]]:
+    return {s["Sid"]: s for s in policy_statements(template) if "Sid" in s}
+
+
+def as_list(value: Any) -> List[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def actions_of(template: Template) -> List[str]:
+    return sorted({a for s in policy_statements(template) for a in as_list(s["Action"])})
+
+
+def render(value: Any) -> str:
+    """A CloudFormation value with intrinsics as text: Ref -> ${X}, GetAtt -> ${X.Y}, Join concatenated."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        if "Ref" in value:
+            return "${" + value["Ref"] + "}"
+        if "Fn::GetAtt" in value:
+            return "${" + ".".join(value["Fn::GetAtt"]) + "}"
+        if "Fn::Join" in value:
+            sep, parts = value["Fn::Join"]
+            return sep.join(render(p) for p in parts)
+    return json.dumps(value, sort_keys=True)
+
+
+def rendered_resources(statement: Mapping[str, Any]) -> List[str]:
+    return [render(r) for r in as_list(statement["Resource"])]
+
+
+def walk(node: Any) -> Iterator[Any]:
+    yield node
+    if isinstance(node, dict):
+        for v in node.values():
+            yield from walk(v)
+    elif isinstance(node, list):
+        for v in node:
+            yield from walk(v)
+
+
+def imported_key(stack: Stack, id: str, key_id: str = "1234abcd-12ab-34cd-56ef-1234567890ab") -> kms.IKey:
+    return kms.Key.from_key_arn(stack, id, f"arn:aws:kms:eu-west-1:111122223333:key/{key_id}")
