@@ -23,7 +23,6 @@ from constructs import Construct, IValidation
 from . import statements as st
 from . import validation as v
 from .errors import EmrStudioRoleValidationError
-from .nag import acknowledge, iam5_resource
 from .limits import (
     DOCUMENT_OVERHEAD,
     MANAGED_POLICIES_PER_ROLE,
@@ -32,6 +31,7 @@ from .limits import (
     resource_bound,
     statement_bound,
 )
+from .nag import acknowledge, iam5_resource
 from .tagging import tag_studio_resources
 from .trust import studio_trust_principal
 
@@ -311,7 +311,9 @@ class EmrStudioServiceRole(Construct):
 
     def _secret_resources(self) -> List[str]:
         if self.git_secret_access is GitSecretAccess.LISTED_SECRETS:
-            return [s.arn_for_policies for s in self._git_secrets]
+            # A secret imported by name has a partial ARN: Secrets Manager appends
+            # "-" and six random characters, which "-??????" matches exactly.
+            return [s.secret_full_arn or f"{s.secret_arn}-??????" for s in self._git_secrets]
         return [self._arn(st.SECRET)]
 
     def resolve_resources(self, spec: st.StatementSpec) -> List[str]:

@@ -26,9 +26,14 @@ SCENARIOS = {
 }
 
 
+#: Where each scenario's cloud assembly was written (for its validation report).
+ASSEMBLIES: dict = {}
+
+
 def _synth(name: str) -> Template:
     app, stack = app_stack(SCENARIOS[name])
-    app.synth()  # runs the cdk-nag packs: raises on any unacknowledged finding
+    assembly = app.synth()  # runs the cdk-nag packs: raises on any unacknowledged finding
+    ASSEMBLIES[name] = assembly.directory
     return Template.from_stack(stack)
 
 

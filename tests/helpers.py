@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Tuple
 
 from aws_cdk import App, Environment, Stack, Validations
@@ -16,6 +17,11 @@ from emr_studio_role.stack import EmrStudioServiceRoleStack, StudioStackConfig
 
 ENV = Environment(account="111122223333", region="eu-west-1")
 
+#: The app's feature flags (cdk.json), so that tests synthesize what `cdk synth` does.
+FEATURE_FLAGS: Dict[str, Any] = json.loads(
+    (Path(__file__).parents[1] / "cdk.json").read_text()
+)["context"]
+
 
 def app_stack(
     context: Optional[Mapping[str, Any]] = None,
@@ -24,7 +30,7 @@ def app_stack(
     nag: bool = True,
 ) -> Tuple[App, EmrStudioServiceRoleStack]:
     """The app's stack, as app.py builds it, from ``context``."""
-    app = App(context=dict(context or {}))
+    app = App(context={**FEATURE_FLAGS, **dict(context or {})})
     stack = EmrStudioServiceRoleStack(
         app,
         "EmrStudioServiceRoleStack",
@@ -46,7 +52,7 @@ def role_stack(
 
     ``configure(stack)`` may return more props built in the stack (keys, VPCs, ...).
     """
-    app = App()
+    app = App(context=FEATURE_FLAGS)
     stack = Stack(app, "TestStack", env=env)
     if "bucket" not in props:
         props["bucket"] = s3.Bucket.from_bucket_name(stack, "Bucket", "notebooks-bucket")
