@@ -459,6 +459,11 @@ class EmrStudioServiceRole(Construct):
         """The customer-managed policies attached to the role, in order."""
         return [slot.policy for slot in self._slots]
 
+    @property
+    def policy_size_bounds(self) -> List[int]:
+        """Upper bound of each policy's deployed size in characters (``limits.py``), in order."""
+        return [slot.used for slot in self._slots]
+
     # ------------------------------------------------------------------ grants
 
     def grant_git_secret_read(self, grantee: iam.IGrantable) -> iam.Grant:

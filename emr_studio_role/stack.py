@@ -26,7 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, List, Mapping, Optional, Tuple
 
-from aws_cdk import CfnOutput, RemovalPolicy, Stack
+from aws_cdk import CfnOutput, Environment, RemovalPolicy, Stack
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
@@ -144,6 +144,19 @@ class StudioStackConfig:
         if problems:
             raise EmrStudioRoleValidationError("app context", problems)
         return config
+
+
+def environment_from(environ: Mapping[str, str]) -> Optional[Environment]:
+    """The stack's environment from ``CDK_DEFAULT_ACCOUNT`` / ``CDK_DEFAULT_REGION`` when set.
+
+    Without either, ``None``: the stack is environment-agnostic and account,
+    region and partition are CloudFormation pseudo parameters.
+    """
+    account = environ.get("CDK_DEFAULT_ACCOUNT") or None
+    region = environ.get("CDK_DEFAULT_REGION") or None
+    if account is None and region is None:
+        return None
+    return Environment(account=account, region=region)
 
 
 class EmrStudioServiceRoleStack(Stack):

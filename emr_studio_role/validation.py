@@ -122,10 +122,11 @@ def is_alias(key: Any) -> bool:
     """True when a ``kms.IKey`` is really an alias (``kms.Alias`` or ``Alias.from_alias_name``)."""
     if key is None:
         return False
-    if type(key).__name__ in ("Alias", "_IAliasProxy") or hasattr(type(key), "alias_name"):
+    if hasattr(key, "alias_name"):
         return True
+    # An alias ARN's literal part names it even when partition, region or account are tokens.
     arn = getattr(key, "key_arn", "")
-    return isinstance(arn, str) and not is_token(arn) and ":alias/" in arn
+    return isinstance(arn, str) and ":alias/" in arn
 
 
 def check_key(prop: str, key: Any) -> List[str]:

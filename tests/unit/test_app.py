@@ -139,3 +139,16 @@ def test_stack_without_environment_is_environment_agnostic(default_template):
     role = next(iter(default_template.find_resources("AWS::IAM::Role").values()))
     condition = role["Properties"]["AssumeRolePolicyDocument"]["Statement"][0]["Condition"]
     assert render(condition["StringEquals"]["aws:SourceAccount"]) == "${AWS::AccountId}"
+
+
+def test_environment_comes_from_cdk_default_account_and_region():
+    from emr_studio_role.stack import environment_from
+
+    env = environment_from({"CDK_DEFAULT_ACCOUNT": "111122223333", "CDK_DEFAULT_REGION": "eu-west-1"})
+    assert (env.account, env.region) == ("111122223333", "eu-west-1")
+
+
+def test_no_cdk_default_variables_means_environment_agnostic():
+    from emr_studio_role.stack import environment_from
+
+    assert environment_from({}) is None
