@@ -38,6 +38,12 @@ synth: setup
 test: setup
 	$(PY) -m pytest -q
 
+## deploy-local: deploy the app with the pinned CLI to a fresh local moto server (no AWS account),
+##   read the role back and compare it with the template (docs/deploy-local.md);
+##   context for the app: make deploy-local DEPLOY_LOCAL_ARGS="-c compute=EMR_SERVERLESS"
+deploy-local: setup
+	$(PY) scripts/deploy_local.py $(DEPLOY_LOCAL_ARGS)
+
 ## lint: ruff
 lint: setup
 	$(VENV)/bin/ruff check .

@@ -1,5 +1,6 @@
 """emr-studio-role: the IAM service role for Amazon EMR Studio, as AWS documents it."""
 
+from .checks import EmrStudioChecks
 from .errors import EmrStudioRoleValidationError
 from .role import EmrStudioServiceRole, GitSecretAccess, StorageLocation, StudioCompute
 from .statements import EMR_TAG_KEY, EMR_TAG_VALUE, GUARDED_SIDS
@@ -8,6 +9,7 @@ __all__ = [
     "EMR_TAG_KEY",
     "EMR_TAG_VALUE",
     "GUARDED_SIDS",
+    "EmrStudioChecks",
     "EmrStudioRoleValidationError",
     "EmrStudioServiceRole",
     "GitSecretAccess",
