@@ -1,0 +1,167 @@
+"""The deploy and read-back of ``make deploy-local``, in process.
+
+``make deploy-local`` runs the pinned CDK CLI against a moto server; that takes
+~15 s, too slow for every test run.  Here the same synthesized templates (the app's
+default stack and its serverless stack, from the session fixtures) are created with
+CloudFormation ``CreateStack`` in moto's in-process ``mock_aws``, and read back with
+the very code the script uses (``scripts/deploy_local.read_back``): the role's
+trust policy and every attached policy, through the IAM API, compared with the
+template after resolving its intrinsics against the deployed values.
+
+A last test tampers with a deployed role through the IAM API and checks that the
+comparison reports each change, so that the read-back can fail.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any, Dict, Iterator, Mapping
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from scripts.deploy_local import ACCOUNT, REGION, ReadBack, read_back, studio_role_id
+
+#: What ``cdk bootstrap`` leaves that these templates read: the ``BootstrapVersion``
+#: parameter resolves this SSM parameter (its rule wants version 6 or later).
+BOOTSTRAP_VERSION_PARAMETER = "/cdk-bootstrap/hnb659fds/version"
+
+# moto's CloudFormation has no AWS::S3::BucketPolicy: it skips the bucket policies (which
+# are not part of the role) with a warning.
+pytestmark = pytest.mark.filterwarnings("ignore:Tried to parse AWS..S3..BucketPolicy:UserWarning")
+
+
+def _deploy(session: Any, stack_name: str, template: Mapping[str, Any]) -> Dict[str, Any]:
+    cfn = session.client("cloudformation")
+    cfn.create_stack(
+        StackName=stack_name,
+        TemplateBody=json.dumps(template),
+        Capabilities=["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM"],
+    )
+    stack = cfn.describe_stacks(StackName=stack_name)["Stacks"][0]
+    assert stack["StackStatus"] == "CREATE_COMPLETE", stack
+    return stack
+
+
+@pytest.fixture(scope="module")
+def aws() -> Iterator[Any]:
+    """An empty in-process AWS (moto's default account), with dummy credentials only."""
+    with pytest.MonkeyPatch.context() as mp:
+        for name in list(os.environ):
+            if name.startswith("AWS_"):
+                mp.delenv(name)
+        mp.setenv("AWS_ACCESS_KEY_ID", "testing")
+        mp.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+        mp.setenv("AWS_SESSION_TOKEN", "testing")
+        mp.setenv("AWS_DEFAULT_REGION", REGION)
+        with mock_aws():
+            session = boto3.session.Session(region_name=REGION)
+            session.client("ssm").put_parameter(Name=BOOTSTRAP_VERSION_PARAMETER, Value="30", Type="String")
+            yield session
+
+
+@pytest.fixture(scope="module")
+def deployed(aws, default_template, serverless_template) -> Dict[str, Any]:
+    """The app's default and serverless stacks, deployed side by side, and read back."""
+    out = {}
+    for name, template in (("default", default_template), ("serverless", serverless_template)):
+        body = template.to_json()
+        stack = _deploy(aws, f"EmrStudio-{name}", body)
+        out[name] = {
+            "stack": stack,
+            "template": body,
+            "read_back": read_back(aws, stack["StackName"], body),
+        }
+    return out
+
+
+@pytest.mark.parametrize("name", ["default", "serverless"])
+def test_deployed_role_matches_the_template(deployed, name) -> None:
+    result: ReadBack = deployed[name]["read_back"]
+    assert result.ok, "\n".join(result.problems)
+    assert result.verdict().startswith("deploy-local: OK")
+
+
+@pytest.mark.parametrize("name", ["default", "serverless"])
+def test_every_managed_policy_of_the_template_is_attached(deployed, name) -> None:
+    template = deployed[name]["template"]
+    role_id = studio_role_id(template)
+    in_template = [
+        lid
+        for lid, res in template["Resources"].items()
+        if res["Type"] == "AWS::IAM::ManagedPolicy" and {"Ref": role_id} in res["Properties"].get("Roles", [])
+    ]
+    assert in_template, "the template attaches no managed policy to the role"
+    assert deployed[name]["read_back"].managed_policies == len(in_template)
+
+
+@pytest.mark.parametrize("name", ["default", "serverless"])
+def test_stack_output_names_the_role_read_back(deployed, name) -> None:
+    outputs = {o["OutputKey"]: o["OutputValue"] for o in deployed[name]["stack"]["Outputs"]}
+    arn = deployed[name]["read_back"].role_arn
+    assert outputs["RoleArn"] == arn
+    assert arn.startswith(f"arn:aws:iam::{ACCOUNT}:role/")
+    assert arn.endswith("/" + outputs["RoleName"])
+
+
+@pytest.mark.parametrize("name", ["default", "serverless"])
+def test_trust_is_resolved_for_the_deployed_account_and_region(aws, deployed, name) -> None:
+    """The deployed trust policy holds moto's account and region, not tokens."""
+    role_name = deployed[name]["read_back"].role_arn.rsplit("/", 1)[1]
+    trust = aws.client("iam").get_role(RoleName=role_name)["Role"]["AssumeRolePolicyDocument"]
+    (statement,) = trust["Statement"]
+    assert statement["Principal"] == {"Service": "elasticmapreduce.amazonaws.com"}
+    assert statement["Condition"]["StringEquals"]["aws:SourceAccount"] == ACCOUNT
+    assert statement["Condition"]["ArnLike"]["aws:SourceArn"] == (
+        f"arn:aws:elasticmapreduce:{REGION}:{ACCOUNT}:*"
+    )
+
+
+def test_read_back_reports_a_tampered_role(aws, default_template) -> None:
+    """Each change made behind CloudFormation's back is reported: the comparison can fail."""
+    body = default_template.to_json()
+    stack = _deploy(aws, "EmrStudio-tampered", body)
+    name = stack["StackName"]
+    iam = aws.client("iam")
+    first = read_back(aws, name, body)
+    assert first.ok, first.problems
+    role_name = first.role_arn.rsplit("/", 1)[1]
+    (attached,) = iam.list_attached_role_policies(RoleName=role_name)["AttachedPolicies"]
+    arn = attached["PolicyArn"]
+
+    # 1. A new default version of the managed policy without the EMR tag conditions.
+    policy = iam.get_policy(PolicyArn=arn)["Policy"]
+    document = iam.get_policy_version(PolicyArn=arn, VersionId=policy["DefaultVersionId"])["PolicyVersion"][
+        "Document"
+    ]
+    for statement in document["Statement"]:
+        statement.pop("Condition", None)
+    iam.create_policy_version(PolicyArn=arn, PolicyDocument=json.dumps(document), SetAsDefault=True)
+    problems = read_back(aws, name, body).problems
+    assert len(problems) == 1 and problems[0].startswith(f"managed policy {arn} differs"), problems
+    iam.set_default_policy_version(PolicyArn=arn, VersionId=policy["DefaultVersionId"])
+    assert read_back(aws, name, body).ok
+
+    # 2. A trust policy without the confused-deputy conditions.
+    trust = iam.get_role(RoleName=role_name)["Role"]["AssumeRolePolicyDocument"]
+    loose = json.loads(json.dumps(trust))
+    loose["Statement"][0].pop("Condition")
+    iam.update_assume_role_policy(RoleName=role_name, PolicyDocument=json.dumps(loose))
+    problems = read_back(aws, name, body).problems
+    assert len(problems) == 1 and problems[0].startswith("trust policy differs"), problems
+    iam.update_assume_role_policy(RoleName=role_name, PolicyDocument=json.dumps(trust))
+
+    # 3. A policy detached, and an inline policy added.
+    iam.detach_role_policy(RoleName=role_name, PolicyArn=arn)
+    iam.put_role_policy(
+        RoleName=role_name,
+        PolicyName="extra",
+        PolicyDocument=json.dumps(
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}
+        ),
+    )
+    problems = read_back(aws, name, body).problems
+    assert any("is in the template but not attached" in p for p in problems), problems
+    assert any(p.startswith("inline policy extra is attached") for p in problems), problems
