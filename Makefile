@@ -44,6 +44,15 @@ test: setup
 deploy-local: setup
 	$(PY) scripts/deploy_local.py $(DEPLOY_LOCAL_ARGS)
 
+## docs: regenerate docs/permissions.md from the code's statement data (tests/unit/test_docs.py checks it)
+docs: setup
+	$(PY) -m emr_studio_role.docs --write docs/permissions.md
+
+## bench: synth benchmark, construct against bare IAM roles, and policy sizes -> docs/benchmarks.md
+##   (BENCH_ARGS="--sizes 1 50 --runs 3" for a shorter run)
+bench: setup
+	$(PY) benchmarks/synth_bench.py --write docs/benchmarks.md $(BENCH_ARGS)
+
 ## lint: ruff
 lint: setup
 	$(VENV)/bin/ruff check .

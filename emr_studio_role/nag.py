@@ -8,7 +8,7 @@ construct is made.
 
 from __future__ import annotations
 
-from typing import Any, Iterable, List, Tuple
+from typing import Any, Iterable, List, Sequence, Tuple
 
 from aws_cdk import Acknowledgment, IPolicyValidationPlugin, Stack, Validations
 from cdk_nag import AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks
@@ -55,6 +55,11 @@ def _repr(node: Any) -> str:
 def iam5_resource(stack: Stack, resource: str) -> str:
     """The finding id of AwsSolutions-IAM5 for one wildcard resource."""
     return f"AwsSolutions-IAM5[Resource::{nag_repr(stack, resource)}]"
+
+
+def iam5_resources(stack: Stack, resources: Sequence[str]) -> List[str]:
+    """:func:`iam5_resource` of each resource, resolved in one call to the jsii runtime."""
+    return [f"AwsSolutions-IAM5[Resource::{_repr(r)}]" for r in stack.resolve(list(resources))]
 
 
 REPLICATION_REASON = (

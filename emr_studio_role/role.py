@@ -8,6 +8,7 @@ network and secrets (``tagging.py``), and IAM's size limits (``limits.py``).
 from __future__ import annotations
 
 import enum
+import weakref
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
@@ -31,9 +32,9 @@ from .limits import (
     resource_bound,
     statement_bound,
 )
-from .nag import acknowledge, iam5_resource
+from .nag import acknowledge, iam5_resource, iam5_resources
 from .tagging import tag_studio_resources
-from .trust import studio_trust_principal
+from .trust import trust_conditions
 
 
 class StudioCompute(enum.Enum):
@@ -77,13 +78,28 @@ _STORAGE_STATEMENTS: Dict[str, Tuple[Tuple[str, ...], ArnKind]] = {
 
 _ARN_FORMATS = {"/": ArnFormat.SLASH_RESOURCE_NAME, ":": ArnFormat.COLON_RESOURCE_NAME}
 
+# Values that are the same for every EmrStudioServiceRole of one stack (format_arn
+# results, the trust conditions, cdk-nag finding ids of the page's resources) are
+# computed once per stack: each would otherwise cost a round trip to the jsii
+# runtime for every role (see docs/benchmarks.md).  Weak keys: a cache goes with its stack.
+_STACK_CACHES: weakref.WeakKeyDictionary[Stack, Dict[str, Any]] = weakref.WeakKeyDictionary()
+
+
+def _stack_cache(stack: Stack) -> Dict[str, Any]:
+    cache = _STACK_CACHES.get(stack)
+    if cache is None:
+        cache = _STACK_CACHES[stack] = {}
+    return cache
+
 
 class _PolicySlot:
     """One managed policy being filled, with the size bound of what it holds."""
 
-    def __init__(self, policy: iam.ManagedPolicy, used: int) -> None:
+    def __init__(self, policy: iam.ManagedPolicy, used: int, document: iam.PolicyDocument) -> None:
         self.policy = policy
         self.used = used
+        #: ``policy.document`` (the object passed to the policy), kept to save a round trip.
+        self.document = document
         self.storage: Dict[str, iam.PolicyStatement] = {}
 
     def room(self) -> int:
@@ -181,19 +197,22 @@ class EmrStudioServiceRole(Construct):
             (not serverless) if workspace_collaboration is None else workspace_collaboration
         )
         self._git_secrets = git_secrets
-        self._arns: Dict[st.ArnPattern, str] = {}
         self._locations: List[StorageLocation] = []
         self._seen: Dict[Tuple[str, str], int] = {}
         self._resources: Dict[str, set] = {sid: set() for sid in _STORAGE_STATEMENTS}
         self._slots: List[_PolicySlot] = []
 
-        stack = Stack.of(self)
+        stack = scope if isinstance(scope, Stack) else Stack.of(self)
         self._stack = stack
+        cache = _stack_cache(stack)
+        if "trust" not in cache:
+            cache["trust"] = trust_conditions(stack)
         #: The ``iam.Role``.
         self.role = iam.Role(
             self,
             "Resource",
-            assumed_by=studio_trust_principal(stack),
+            # trust.studio_trust_principal, with the conditions computed once per stack.
+            assumed_by=iam.ServicePrincipal(st.EMR_SERVICE_PRINCIPAL, conditions=cache["trust"]),
             role_name=role_name,
             path=path,
             permissions_boundary=permissions_boundary,
@@ -204,11 +223,18 @@ class EmrStudioServiceRole(Construct):
         document = {"Version": "2012-10-17", "Statement": [self._render(s) for s in page]}
         kinds = {arn: ArnKind.SECRET for arn in self._secret_resources()}
         used = DOCUMENT_OVERHEAD + sum(statement_bound(s, kinds) for s in document["Statement"])
+        acks: List[Tuple[iam.ManagedPolicy, List[Tuple[str, str]]]] = []
         if page:
             slot = self._new_slot(iam.PolicyDocument.from_json(document), used)
-            acknowledge(slot.policy, self._page_wildcards(page))
-
-        self.add_storage_location(bucket, prefix=prefix, encryption_key=encryption_key)
+            acks.append((slot.policy, self._page_wildcards(page)))
+        _, policy, finding = self._add_location(bucket, prefix, encryption_key)
+        if acks and acks[0][0] is policy:
+            acks[0][1].append(finding)
+        elif policy is not None:
+            acks.append((policy, [finding]))
+        # One acknowledge call per policy: each call is a round trip to the jsii runtime.
+        for on, findings in acks:
+            acknowledge(on, findings)
         if workspace_encryption_key is not None:
             self._add_resource(st.KMS_ACTIONS_SID, workspace_encryption_key.key_arn)
 
@@ -296,7 +322,8 @@ class EmrStudioServiceRole(Construct):
         return tuple(chosen)
 
     def _arn(self, pattern: st.ArnPattern) -> str:
-        arn = self._arns.get(pattern)
+        arns: Dict[st.ArnPattern, str] = _stack_cache(self._stack).setdefault("arns", {})
+        arn = arns.get(pattern)
         if arn is None:
             arn = self._stack.format_arn(
                 service=pattern.service,
@@ -306,7 +333,7 @@ class EmrStudioServiceRole(Construct):
                     _ARN_FORMATS[pattern.separator] if pattern.resource_name is not None else None
                 ),
             )
-            self._arns[pattern] = arn
+            arns[pattern] = arn
         return arn
 
     def _secret_resources(self) -> List[str]:
@@ -324,19 +351,32 @@ class EmrStudioServiceRole(Construct):
 
     def _page_wildcards(self, page: Sequence[st.StatementSpec]) -> List[Tuple[str, str]]:
         """cdk-nag findings for the page's wildcard resources, each with the page's reason."""
-        findings: Dict[str, str] = {}
+        arns: List[str] = []
+        reasons: Dict[str, str] = {}
         for spec in page:
             if spec is st.ALLOW_SECRETS_MANAGER_READ_WITH_EMR_TAGS and (
                 self.git_secret_access is GitSecretAccess.LISTED_SECRETS
             ):
-                for arn in self._secret_resources():
-                    if "?" in arn or "*" in arn:
-                        findings[iam5_resource(self._stack, arn)] = st.LISTED_SECRET_WILDCARD_REASON
+                # Full ARNs, or "-??????" for a secret imported by name: cdk-nag's IAM5
+                # flags only "*", so there is nothing to acknowledge.
                 continue
             for r in spec.resources:
                 arn = r if isinstance(r, str) else self._arn(r)
-                findings.setdefault(iam5_resource(self._stack, arn), st.WILDCARD_REASONS[r])
+                arns.append(arn)
+                reasons.setdefault(arn, st.WILDCARD_REASONS[r])
+        ids = self._iam5_ids(arns)
+        findings: Dict[str, str] = {}
+        for arn in arns:
+            findings.setdefault(ids[arn], reasons[arn])
         return list(findings.items())
+
+    def _iam5_ids(self, arns: Sequence[str]) -> Dict[str, str]:
+        """``nag.iam5_resource`` of each ARN: one ``resolve`` round trip, cached per stack."""
+        known: Dict[str, str] = _stack_cache(self._stack).setdefault("iam5", {})
+        todo = [arn for arn in dict.fromkeys(arns) if arn not in known]
+        if todo:
+            known.update(zip(todo, iam5_resources(self._stack, todo)))
+        return {arn: known[arn] for arn in arns}
 
     def _render(self, spec: st.StatementSpec) -> Dict[str, Any]:
         resources = self.resolve_resources(spec)
@@ -372,6 +412,16 @@ class EmrStudioServiceRole(Construct):
         defaults to ``bucket.encryption_key``.  Adding the same bucket and prefix
         twice merges them.
         """
+        location, policy, finding = self._add_location(bucket, prefix, encryption_key)
+        if policy is not None:
+            acknowledge(policy, [finding])
+        return location
+
+    def _add_location(
+        self, bucket: s3.IBucket, prefix: Optional[str], encryption_key: Optional[kms.IKey]
+    ) -> Tuple[StorageLocation, Optional[iam.ManagedPolicy], Tuple[str, str]]:
+        """Add one location; return it, and the cdk-nag finding of its object ARN with the
+        policy it is on (``None`` when the location was already there), to acknowledge."""
         problems: List[str] = []
         if bucket is None or isinstance(bucket, str):
             problems.append(f"bucket: got {bucket!r}; allowed: an s3.IBucket")
@@ -389,21 +439,19 @@ class EmrStudioServiceRole(Construct):
             if key is not None and old.encryption_key is None:
                 self._locations[seen_at] = StorageLocation(bucket, norm, key)
                 self._add_resource(st.KMS_ACTIONS_SID, key.key_arn)
-            return self._locations[seen_at]
+            return self._locations[seen_at], None, ("", "")
 
         location = StorageLocation(bucket, norm, key)
         self._seen[(bucket_arn, norm)] = len(self._locations)
         self._locations.append(location)
         object_arn = f"{bucket_arn}/{norm}*"
         self._add_resource(st.OBJECT_ACTIONS_SID, object_arn)
-        acknowledge(
-            self._slots[-1].policy,
-            [(iam5_resource(self._stack, object_arn), st.OBJECT_WILDCARD_REASON)],
-        )
+        policy = self._slots[-1].policy  # the policy that now holds object_arn
+        finding = (iam5_resource(self._stack, object_arn), st.OBJECT_WILDCARD_REASON)
         self._add_resource(st.BUCKET_ACTIONS_SID, bucket_arn)
         if key is not None:
             self._add_resource(st.KMS_ACTIONS_SID, key.key_arn)
-        return location
+        return location, policy, finding
 
     def _add_resource(self, sid: str, arn: str) -> None:
         """Add one resource to storage statement ``sid``, in the last policy that has room."""
@@ -450,7 +498,7 @@ class EmrStudioServiceRole(Construct):
                 "(AWS page: Create an EMR Studio service role)"
             ),
         )
-        slot = _PolicySlot(policy, used)
+        slot = _PolicySlot(policy, used, document)
         self._slots.append(slot)
         return slot
 
@@ -503,23 +551,27 @@ class _GuardedStatementsValidation:
         owner = self._owner
         if owner.compute is StudioCompute.EMR_SERVERLESS:
             return []
-        stack = Stack.of(owner)
+        stack = owner._stack
         found: Dict[str, List[Any]] = {sid: [] for sid in st.GUARDED_SIDS}
-        for policy in owner.policies:
-            doc = stack.resolve(policy.document.to_json()) or {}
-            for statement in doc.get("Statement", []):
+        # Compared unresolved: the page's statements are ours, built from the same token
+        # strings, and no API removes or edits a statement of a policy, so a string
+        # comparison decides as a resolved one would, without a round trip per document.
+        # Only a failure is resolved, for the message.
+        for slot in owner._slots:
+            for statement in (slot.document.to_json() or {}).get("Statement", []):
                 if statement.get("Sid") in found:
                     found[statement["Sid"]].append(statement)
         errors = []
         for spec in st.GUARDED_STATEMENTS:
-            expected = stack.resolve(owner._render(spec))
             got = found[spec.sid]
+            expected = owner._render(spec)
             if not got:
                 errors.append(
                     f"The page's guarded statement '{spec.sid}' is missing from the EMR Studio "
                     "service role's policies; AWS's page says it must not be changed."
                 )
             elif len(got) > 1 or _normal(got[0]) != _normal(expected):
+                got, expected = stack.resolve([got, expected])
                 errors.append(
                     f"The page's guarded statement '{spec.sid}' was altered in the EMR Studio "
                     f"service role's policies (found {got}, expected {expected}); AWS's page "

@@ -339,8 +339,3 @@ OBJECT_WILDCARD_REASON = (
     "AWS's page (step 3 and the EMR Serverless minimum policy): the Studio reads and writes "
     "notebook and Workspace files under its S3 location; limited to this bucket and prefix."
 )
-#: Why a listed secret ARN ends in '-??????'.
-LISTED_SECRET_WILDCARD_REASON = (
-    "Secrets Manager appends six random characters to a secret's ARN; '-??????' matches "
-    "exactly that suffix of this one listed Git secret."
-)
