@@ -34,7 +34,7 @@ from .limits import (
 )
 from .nag import acknowledge, iam5_resource, iam5_resources
 from .tagging import tag_studio_resources
-from .trust import trust_conditions
+from .trust import studio_trust_principal, trust_conditions
 
 
 class StudioCompute(enum.Enum):
@@ -211,8 +211,7 @@ class EmrStudioServiceRole(Construct):
         self.role = iam.Role(
             self,
             "Resource",
-            # trust.studio_trust_principal, with the conditions computed once per stack.
-            assumed_by=iam.ServicePrincipal(st.EMR_SERVICE_PRINCIPAL, conditions=cache["trust"]),
+            assumed_by=studio_trust_principal(cache["trust"]),
             role_name=role_name,
             path=path,
             permissions_boundary=permissions_boundary,

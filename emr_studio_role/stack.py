@@ -23,7 +23,7 @@ key                        meaning
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, List, Mapping, Optional, Tuple
 
 from aws_cdk import CfnOutput, Environment, RemovalPolicy, Stack
@@ -100,7 +100,6 @@ class StudioStackConfig:
     tag_imported_resources: bool = False
     role_name: Optional[str] = None
     role_path: Optional[str] = None
-    extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_context(cls, get: Any) -> StudioStackConfig:

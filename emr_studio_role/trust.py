@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, Mapping
+
 from aws_cdk import Stack
 from aws_cdk import aws_iam as iam
 
@@ -22,6 +24,7 @@ def trust_conditions(stack: Stack) -> dict:
     }
 
 
-def studio_trust_principal(stack: Stack) -> iam.IPrincipal:
-    """``elasticmapreduce.amazonaws.com`` for ``sts:AssumeRole``, under :func:`trust_conditions`."""
-    return iam.ServicePrincipal(EMR_SERVICE_PRINCIPAL, conditions=trust_conditions(stack))
+def studio_trust_principal(conditions: Mapping[str, Any]) -> iam.IPrincipal:
+    """``elasticmapreduce.amazonaws.com`` for ``sts:AssumeRole``, under :func:`trust_conditions`
+    (computed by the caller, once per stack)."""
+    return iam.ServicePrincipal(EMR_SERVICE_PRINCIPAL, conditions=conditions)

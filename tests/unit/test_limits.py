@@ -35,7 +35,10 @@ def _concrete(value, template):
 def _concrete_lengths(stack):
     template = template_of(stack).to_json()
     policies = {k: v for k, v in template["Resources"].items() if v["Type"] == "AWS::IAM::ManagedPolicy"}
-    return {k: document_length(_concrete(v["Properties"]["PolicyDocument"], template)) for k, v in policies.items()}
+    return {
+        k: document_length(_concrete(v["Properties"]["PolicyDocument"], template))
+        for k, v in policies.items()
+    }
 
 
 def _locations(n):
