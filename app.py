@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""The app: the EMR Studio service role stack, checked by four cdk-nag packs at synth."""
+"""The app: the EMR Studio service role stack, checked at synth by four cdk-nag packs and EmrStudioChecks."""
 
 import os
 
 from aws_cdk import App, Validations
 
+from emr_studio_role import EmrStudioChecks
 from emr_studio_role.nag import nag_plugins
 from emr_studio_role.stack import EmrStudioServiceRoleStack, StudioStackConfig, environment_from
 
@@ -15,5 +16,6 @@ EmrStudioServiceRoleStack(
     config=StudioStackConfig.from_context(app.node.try_get_context),
     env=environment_from(os.environ),
 )
-Validations.of(app).add_plugins(*nag_plugins(app))
+# The four cdk-nag packs, and this package's own check of every EMR Studio role in the app.
+Validations.of(app).add_plugins(*nag_plugins(app), EmrStudioChecks())
 app.synth()

@@ -11,7 +11,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from aws_cdk.assertions import Template
 
-from emr_studio_role import EmrStudioServiceRole
+from emr_studio_role import EmrStudioChecks, EmrStudioServiceRole
 from emr_studio_role.nag import nag_plugins
 from emr_studio_role.stack import EmrStudioServiceRoleStack, StudioStackConfig
 
@@ -38,7 +38,7 @@ def app_stack(
         env=env,
     )
     if nag:
-        Validations.of(app).add_plugins(*nag_plugins(app))
+        Validations.of(app).add_plugins(*nag_plugins(app), EmrStudioChecks())
     return app, stack
 
 
