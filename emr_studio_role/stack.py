@@ -26,7 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, List, Mapping, Optional, Tuple
 
-from aws_cdk import CfnOutput, Environment, RemovalPolicy, Stack
+from aws_cdk import Acknowledgment, CfnOutput, Environment, RemovalPolicy, Stack, Validations
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
@@ -193,6 +193,14 @@ class EmrStudioServiceRoleStack(Stack):
             ec2.Subnet.from_subnet_id(self, f"Subnet{i}", sid)
             for i, sid in enumerate(config.subnet_ids)
         ]
+        for subnet in subnets:
+            Validations.of(subnet).acknowledge(
+                Acknowledgment(
+                    id="@aws-cdk/aws-ec2:noSubnetRouteTableId",
+                    reason="The app only passes the subnet's ID to the role for tagging; "
+                    "it never reads the subnet's route table.",
+                )
+            )
         groups = [
             ec2.SecurityGroup.from_security_group_id(self, f"SecurityGroup{i}", gid)
             for i, gid in enumerate(config.security_group_ids)

@@ -152,3 +152,16 @@ def test_no_cdk_default_variables_means_environment_agnostic():
     from emr_studio_role.stack import environment_from
 
     assert environment_from({}) is None
+
+
+def test_context_subnets_warn_only_about_the_missing_emr_tag():
+    from aws_cdk.assertions import Annotations
+
+    _, stack = app_stack({"subnetIds": "subnet-0123456789abcdef0"}, nag=False)
+    warnings = [
+        w.entry.data
+        for w in Annotations.from_stack(stack).find_warning("*", Match.any_value())
+    ]
+    assert len(warnings) == 1, warnings
+    assert "subnet-0123456789abcdef0" in warnings[0]
+    assert "for-use-with-amazon-emr-managed-policies=true" in warnings[0]
