@@ -2,7 +2,13 @@
 
 from .checks import EmrStudioChecks
 from .errors import EmrStudioRoleValidationError
-from .role import EmrStudioServiceRole, GitSecretAccess, StorageLocation, StudioCompute
+from .role import (
+    EmrStudioServiceRole,
+    GitSecretAccess,
+    SecretAccessLevel,
+    StorageLocation,
+    StudioCompute,
+)
 from .statements import EMR_TAG_KEY, EMR_TAG_VALUE, GUARDED_SIDS
 
 __all__ = [
@@ -13,6 +19,7 @@ __all__ = [
     "EmrStudioRoleValidationError",
     "EmrStudioServiceRole",
     "GitSecretAccess",
+    "SecretAccessLevel",
     "StorageLocation",
     "StudioCompute",
 ]

@@ -19,10 +19,15 @@ Secrets Manager secret ARN         590     secret names are at most 512 characte
 any other token                    2048    the longest ARN IAM accepts
 =================================  ======  ==========================================
 
-A value made of literal text and pseudo-parameter tokens is counted exactly for
-its literal part.  A value with any other token is counted at the bound of its
-kind (the caller says which kind of ARN it is), so the sum is always an upper
-bound of the deployed length.
+A value is counted as the sum of its literal text (as JSON escapes it) and of each
+token's bound: pseudo parameters at theirs, the first other token at the bound of
+the value's kind (the caller says which kind of ARN it is), any further token at
+the unknown bound.  So the sum is always an upper bound of the deployed length,
+provided each token's value is a valid value of its kind.
+
+:class:`PolicyPacker` packs statements into as many managed policies as they
+need, first the page's, then resources added later, and refuses, before it
+changes anything, what would need more policies than the quota.
 """
 
 from __future__ import annotations
@@ -30,7 +35,8 @@ from __future__ import annotations
 import enum
 import json
 import re
-from typing import Any, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 #: IAM's limit for one customer-managed policy, white space not counted.
 MANAGED_POLICY_MAX_CHARS = 6144
@@ -59,20 +65,34 @@ class ArnKind(enum.Enum):
 
 
 def bound_length(value: str, kind: ArnKind = ArnKind.ANY) -> int:
-    """Upper bound of ``value``'s deployed length, tokens counted at their bounds."""
+    """Upper bound of ``value``'s deployed length in a policy document, without its quotes.
+
+    Literal text counts as JSON writes it (escapes included); each pseudo-parameter
+    token at its bound; the first other token at ``kind``'s bound (the longest value
+    of that kind of ARN: a part of one is no longer), and every further one at
+    :data:`UNKNOWN_TOKEN_BOUND`.  The sum is an upper bound: a token next to literal
+    text (``<bucket ARN>/studio/*``) counts as both.
+    """
     total = 0
     last = 0
+    first_other = True
     for m in _TOKEN.finditer(value):
-        total += m.start() - last
+        total += _literal_length(value[last : m.start()])
         last = m.end()
         pseudo = PSEUDO_BOUNDS.get(m.group(1))
-        if pseudo is None:
-            # A resource attribute or other deploy-time value: the kind's bound
-            # covers the whole value.
-            return max(kind.value, len(_TOKEN.sub("", value)))
-        total += pseudo
-    total += len(value) - last
-    return total
+        if pseudo is not None:
+            total += pseudo
+        elif first_other:
+            total += kind.value
+            first_other = False
+        else:
+            total += UNKNOWN_TOKEN_BOUND
+    return total + _literal_length(value[last:])
+
+
+def _literal_length(text: str) -> int:
+    """Length of literal text inside a JSON string: escapes count (``"`` is ``\\"``)."""
+    return len(json.dumps(text)) - 2
 
 
 def _bound_json(node: Any, kind_of: Mapping[str, ArnKind]) -> int:
@@ -114,3 +134,168 @@ DOCUMENT_OVERHEAD = len('{"Version":"2012-10-17","Statement":[]}')
 def document_length(document: Mapping[str, Any]) -> int:
     """The length IAM counts for a resolved, concrete policy document (no white space)."""
     return len(json.dumps(document, separators=(",", ":")))
+
+
+# --------------------------------------------------------------------------- packing
+
+
+@dataclass(frozen=True)
+class StatementShape:
+    """A statement that takes resources one at a time: its Sid, actions, condition and the kind
+    of ARN it holds."""
+
+    sid: str
+    actions: Tuple[str, ...]
+    kind: ArnKind
+    condition: Mapping[str, Mapping[str, Any]] = field(default_factory=dict, hash=False)
+
+    def body(self, resources: List[str]) -> Dict[str, Any]:
+        out: Dict[str, Any] = {
+            "Sid": self.sid,
+            "Effect": "Allow",
+            "Action": list(self.actions) if len(self.actions) > 1 else self.actions[0],
+            "Resource": resources if len(resources) > 1 else resources[0],
+        }
+        if self.condition:
+            out["Condition"] = {k: dict(v) for k, v in self.condition.items()}
+        return out
+
+
+@dataclass
+class _PlannedSlot:
+    used: int
+    new: bool
+    #: Statements this plan adds to the slot, in order: (shape, resources, open for more).
+    added: List[Tuple[StatementShape, List[str], bool]] = field(default_factory=list)
+    #: The open statement of each shape in this slot: index into ``added``, or -1 for one
+    #: that exists already.
+    open: Dict[StatementShape, int] = field(default_factory=dict)
+    #: Resources appended to statements that exist already.
+    appended: Dict[StatementShape, List[str]] = field(default_factory=dict)
+
+
+class PolicyOverflowError(Exception):
+    """More managed policies would be needed than the quota allows (``needed`` of them)."""
+
+    def __init__(self, needed: int) -> None:
+        super().__init__(needed)
+        self.needed = needed
+
+
+class PolicyPacker:
+    """Packs statements into customer-managed policies of at most 6,144 characters (bounded).
+
+    ``new_policy(n, statements)`` creates the ``n``-th policy (1-based) holding the given
+    ``iam.PolicyStatement`` list.  Statements go to the last policy while it has room, else
+    into a new one; a statement whose resources do not fit is split across policies.  A
+    call either adds everything or, when more than ``quota`` policies would be needed,
+    raises :class:`PolicyOverflowError` before it creates or changes anything.
+    """
+
+    def __init__(
+        self, new_policy: Callable[[int, List[Any]], Any], *, quota: int = MANAGED_POLICIES_PER_ROLE
+    ) -> None:
+        self._new_policy = new_policy
+        self.quota = quota
+        #: The policies, in order, and the size bound of each.
+        self.policies: List[Any] = []
+        self.bounds: List[int] = []
+        #: The open statement of each shape in the last policy: (iam.PolicyStatement, used).
+        self._open: Dict[StatementShape, Any] = {}
+
+    # The plan is pure Python: nothing is created until it is known to fit.
+    def _plan(
+        self, items: Sequence[Tuple[StatementShape, Sequence[str], bool]]
+    ) -> Tuple[List[_PlannedSlot], List[List[int]]]:
+        """The slots the items go to (the last existing one first, if any), and for each item
+        the indexes of the slots that hold its resources."""
+        slots: List[_PlannedSlot] = []
+        where: List[List[int]] = []
+        if self.bounds:
+            slots.append(
+                _PlannedSlot(self.bounds[-1], False, open={shape: -1 for shape in self._open})
+            )
+
+        def fresh() -> _PlannedSlot:
+            slot = _PlannedSlot(DOCUMENT_OVERHEAD, True)
+            slots.append(slot)
+            return slot
+
+        for shape, resources, extendable in items:
+            touched: List[int] = []
+            where.append(touched)
+            pending = list(resources)
+            current: Optional[Tuple[_PlannedSlot, int]] = None  # statement being filled
+            while pending:
+                arn = pending[0]
+                slot = slots[-1] if slots else fresh()
+                room = MANAGED_POLICY_MAX_CHARS - slot.used
+                grow = resource_bound(arn, shape.kind)
+                if current is not None and current[0] is slot and grow <= room:
+                    slot.added[current[1]][1].append(arn)
+                elif current is None and extendable and shape in slot.open and grow <= room:
+                    index = slot.open[shape]
+                    if index < 0:
+                        slot.appended.setdefault(shape, []).append(arn)
+                    else:
+                        slot.added[index][1].append(arn)
+                else:
+                    cost = statement_bound(shape.body([arn]), {arn: shape.kind})
+                    if cost > room:
+                        if slot.new and not slot.added:
+                            raise ValueError(
+                                f"one statement '{shape.sid}' with resource {arn!r} is larger than "
+                                f"a managed policy ({cost} > {MANAGED_POLICY_MAX_CHARS - DOCUMENT_OVERHEAD})"
+                            )
+                        fresh()
+                        current = None
+                        continue
+                    slot.added.append((shape, [arn], extendable))
+                    index = len(slot.added) - 1
+                    current = (slot, index)
+                    if extendable:
+                        slot.open[shape] = index
+                    grow = cost
+                slot.used += grow
+                pending.pop(0)
+                if not touched or touched[-1] != len(slots) - 1:
+                    touched.append(len(slots) - 1)
+        return slots, where
+
+    def add(self, items: Sequence[Tuple[StatementShape, Sequence[str], bool]]) -> List[List[Any]]:
+        """Add statements ``(shape, resources, extendable)``, in order; return, for each item,
+        the policies that hold its resources.
+
+        An extendable statement merges with the open statement of the same shape in
+        the last policy; a fixed one is always a statement of its own (split across
+        policies when its resources do not fit).
+        """
+        from aws_cdk import aws_iam as iam
+
+        slots, where = self._plan(items)
+        new_count = sum(1 for s in slots if s.new)
+        needed = len(self.policies) + new_count
+        if needed > self.quota:
+            raise PolicyOverflowError(needed)
+        policy_of: List[Any] = []
+        for slot in slots:
+            statements = []
+            opened: Dict[StatementShape, Any] = {}
+            for shape, resources, extendable in slot.added:
+                statement = iam.PolicyStatement.from_json(shape.body(resources))
+                statements.append(statement)
+                if extendable:
+                    opened[shape] = statement
+            if slot.new:
+                self.policies.append(self._new_policy(len(self.policies) + 1, statements))
+                self.bounds.append(slot.used)
+                self._open = opened
+            else:
+                for shape, resources in slot.appended.items():
+                    self._open[shape].add_resources(*resources)
+                if statements:
+                    self.policies[-1].add_statements(*statements)
+                self.bounds[-1] = slot.used
+                self._open.update(opened)
+            policy_of.append(self.policies[-1])
+        return [[policy_of[i] for i in touched] for touched in where]

@@ -1,16 +1,17 @@
 """The L3 construct: the IAM service role for Amazon EMR Studio.
 
 It composes the page's parts: the trust policy (``trust.py``), the page's
-statements (``statements.py``), storage and keys, the EMR tag on the Studio's
-network and secrets (``tagging.py``), and IAM's size limits (``limits.py``).
+statements (``statements.py``), the checks of every prop (``typecheck.py`` and
+``validation.py``), IAM's size limits and the packing of statements into managed
+policies (``limits.py``), the EMR tag on the Studio's network and secrets
+(``tagging.py``), and the check of the guarded statements at synth (``guard.py``).
 """
 
 from __future__ import annotations
 
-import enum
+import builtins
 import weakref
-from dataclasses import dataclass
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 import jsii
 from aws_cdk import ArnFormat, Stack
@@ -19,69 +20,45 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_secretsmanager as secretsmanager
-from constructs import Construct, IValidation
+from constructs import Construct
 
 from . import statements as st
+from . import typecheck
 from . import validation as v
 from .errors import EmrStudioRoleValidationError
+from .guard import guard
 from .limits import (
-    DOCUMENT_OVERHEAD,
     MANAGED_POLICIES_PER_ROLE,
     MANAGED_POLICY_MAX_CHARS,
     ArnKind,
-    resource_bound,
-    statement_bound,
+    PolicyOverflowError,
+    PolicyPacker,
+    StatementShape,
 )
-from .nag import acknowledge, iam5_resource, iam5_resources
+from .nag import acknowledge, iam5_resources
+from .options import GitSecretAccess, SecretAccessLevel, StorageLocation, StudioCompute
 from .tagging import tag_studio_resources
 from .trust import studio_trust_principal, trust_conditions
 
+__all__ = [
+    "EmrStudioServiceRole",
+    "GitSecretAccess",
+    "SecretAccessLevel",
+    "StorageLocation",
+    "StudioCompute",
+]
 
-class StudioCompute(enum.Enum):
-    """What the Studio runs its Workspaces on."""
-
-    #: EMR on EC2 or EMR on EKS: the page's full policy (steps 1-3).
-    EC2_OR_EKS = "EC2_OR_EKS"
-    #: EMR Serverless: the page's "Minimum service role for EMR Serverless" (storage only).
-    EMR_SERVERLESS = "EMR_SERVERLESS"
-
-
-class GitSecretAccess(enum.Enum):
-    """Who may read the Git credentials in Secrets Manager."""
-
-    #: The page's statement: any secret in the account and region tagged with the EMR tag.
-    TAGGED_SECRETS = "TAGGED_SECRETS"
-    #: The page's statement and tag condition, on the ARNs of ``git_secrets`` only.
-    LISTED_SECRETS = "LISTED_SECRETS"
-    #: Page step 4: no secret access on the service role; grant it to the Studio user
-    #: role with :meth:`EmrStudioServiceRole.grant_git_secret_read`.
-    USER_ROLE = "USER_ROLE"
-
-
-@dataclass(frozen=True)
-class StorageLocation:
-    """One S3 location the Studio reads and writes: bucket, key prefix, and its key."""
-
-    bucket: s3.IBucket
-    #: Normalised: ``""`` for the whole bucket, else ending in ``/``.
-    prefix: str
-    encryption_key: Optional[kms.IKey]
-
-
-# The three storage statements, by Sid: (actions, kind of resource ARN).
-_STORAGE_STATEMENTS: Dict[str, Tuple[Tuple[str, ...], ArnKind]] = {
-    st.OBJECT_ACTIONS_SID: (st.S3_OBJECT_ACTIONS, ArnKind.BUCKET),
-    st.BUCKET_ACTIONS_SID: (st.S3_BUCKET_ACTIONS, ArnKind.BUCKET),
-    st.KMS_ACTIONS_SID: (st.KMS_ACTIONS, ArnKind.KMS_KEY),
-}
-
+# The three storage statements (page step 3 and the Serverless minimum policy): they take
+# one more resource per location.
+_OBJECT = StatementShape(st.OBJECT_ACTIONS_SID, st.S3_OBJECT_ACTIONS, ArnKind.BUCKET)
+_BUCKET = StatementShape(st.BUCKET_ACTIONS_SID, st.S3_BUCKET_ACTIONS, ArnKind.BUCKET)
+_KEY = StatementShape(st.KMS_ACTIONS_SID, st.KMS_ACTIONS, ArnKind.KMS_KEY)
 
 _ARN_FORMATS = {"/": ArnFormat.SLASH_RESOURCE_NAME, ":": ArnFormat.COLON_RESOURCE_NAME}
 
 # Values that are the same for every EmrStudioServiceRole of one stack (format_arn
-# results, the trust conditions, cdk-nag finding ids of the page's resources) are
-# computed once per stack: each would otherwise cost a round trip to the jsii
-# runtime for every role (see docs/benchmarks.md).  Weak keys: a cache goes with its stack.
+# results, the trust conditions, cdk-nag finding ids) are computed once per stack: each
+# would otherwise cost a round trip to the jsii runtime for every role.
 _STACK_CACHES: weakref.WeakKeyDictionary[Stack, Dict[str, Any]] = weakref.WeakKeyDictionary()
 
 
@@ -92,47 +69,69 @@ def _stack_cache(stack: Stack) -> Dict[str, Any]:
     return cache
 
 
-class _PolicySlot:
-    """One managed policy being filled, with the size bound of what it holds."""
+#: Every prop's type, checked at runtime (``typecheck.py``).
+PROP_TYPES: Mapping[str, Any] = {
+    "bucket": s3.IBucket,
+    "prefix": Optional[str],
+    "encryption_key": Optional[kms.IKey],
+    "workspace_encryption_key": Optional[kms.IKey],
+    "compute": StudioCompute,
+    "git_secret_access": Optional[GitSecretAccess],
+    "git_secrets": Optional[Sequence[secretsmanager.ISecret]],
+    "workspace_collaboration": Optional[bool],
+    "vpc": Optional[ec2.IVpc],
+    "subnets": Optional[Sequence[ec2.ISubnet]],
+    "vpc_subnets": Optional[ec2.SubnetSelection],
+    "security_groups": Optional[Sequence[ec2.ISecurityGroup]],
+    "tag_imported_resources": bool,
+    "network_owner_account": Optional[str],
+    "role_name": Optional[str],
+    "path": Optional[str],
+    "permissions_boundary": Optional[iam.IManagedPolicy],
+    "description": Optional[str],
+}
 
-    def __init__(self, policy: iam.ManagedPolicy, used: int, document: iam.PolicyDocument) -> None:
-        self.policy = policy
-        self.used = used
-        #: ``policy.document`` (the object passed to the policy), kept to save a round trip.
-        self.document = document
-        self.storage: Dict[str, iam.PolicyStatement] = {}
 
-    def room(self) -> int:
-        return MANAGED_POLICY_MAX_CHARS - self.used
-
-
+@jsii.implements(iam.IGrantable)
 class EmrStudioServiceRole(Construct):
     """The IAM service role for an EMR Studio, as AWS's page "Create an EMR Studio service role" has it.
 
-    Every prop is keyword-only.  The role trusts ``elasticmapreduce.amazonaws.com``
-    only for this stack's account (``aws:SourceAccount``) and for EMR resources
-    of this account and region (``aws:SourceArn``).  Its permissions are
-    customer-managed policies attached through their ``Roles`` property.
+    Every prop is keyword-only and checked at synth (type and value): bad input raises
+    :class:`~emr_studio_role.EmrStudioRoleValidationError` naming the prop.  The role
+    trusts ``elasticmapreduce.amazonaws.com`` only for this stack's account
+    (``aws:SourceAccount``) and for EMR resources of this account and region
+    (``aws:SourceArn``).  Its permissions are customer-managed policies attached through
+    their ``Roles`` property, as many as IAM's 6,144-character limit needs (at most 10).
+    The construct is an ``iam.IGrantable``: grants to it go to its role.
 
     :param bucket: the Studio's default S3 location (``CfnStudio.DefaultS3Location``). Required.
     :param prefix: the key prefix the Studio writes under. A prefix without a trailing
-        ``/`` is treated as a folder (``studio`` -> ``studio/``). Default: ``None``, the whole bucket.
+        ``/`` is treated as a folder (``studio`` -> ``studio/``); a prefix holding a token
+        must end with a literal ``/``. Default: ``None``, the whole bucket.
     :param encryption_key: the bucket's KMS key. Default: ``bucket.encryption_key`` when the
         bucket has one, else no KMS permissions for this location.
     :param workspace_encryption_key: the key the Studio encrypts Workspaces with
-        (``CfnStudio.EncryptionKeyArn``). Default: ``None``, no such permissions.
+        (``CfnStudio.EncryptionKeyArn``); it must be in the stack's account and region.
+        Default: ``None``, no such permissions.
     :param compute: ``StudioCompute.EC2_OR_EKS`` (default) or ``StudioCompute.EMR_SERVERLESS``.
     :param git_secret_access: ``GitSecretAccess.TAGGED_SECRETS`` (default for EC2_OR_EKS),
         ``LISTED_SECRETS`` or ``USER_ROLE``. Not allowed with EMR_SERVERLESS.
     :param git_secrets: Secrets Manager secrets that hold Git credentials. They get the EMR
-        tag; with ``LISTED_SECRETS`` they are the only readable ones. Default: none.
+        tag; with ``LISTED_SECRETS`` they are the only readable ones; a secret encrypted with
+        a customer-managed key also gets ``kms:Decrypt`` on that key through Secrets Manager.
+        Default: none.
     :param workspace_collaboration: include ``AllowWorkspaceCollaboration``. Default: ``True``
         for EC2_OR_EKS, ``False`` for EMR_SERVERLESS (where ``True`` is refused).
     :param vpc: the Studio's VPC; it gets the EMR tag (the VPC resource only). Default: none.
     :param subnets: the Studio's subnets; each gets the EMR tag. Default: none.
+    :param vpc_subnets: the Studio's subnets, selected from ``vpc`` (instead of ``subnets``).
+        Default: none.
     :param security_groups: custom Studio security groups; each gets the EMR tag. Default: none.
     :param tag_imported_resources: tag imported VPCs, subnets, security groups and secrets at
         deploy time through a custom resource. Default: ``False`` (a warning names each one).
+    :param network_owner_account: the account that owns the Studio's VPC when it is shared
+        through AWS RAM: the subnet, VPC and security-group statements also cover that
+        account's ARNs in the stack's region. Default: ``None``, the stack's account only.
     :param role_name: the role's name. Default: a name CloudFormation generates.
     :param path: the role's IAM path. Default: ``/``.
     :param permissions_boundary: a managed policy to use as the role's boundary. Default: none.
@@ -150,40 +149,43 @@ class EmrStudioServiceRole(Construct):
         workspace_encryption_key: Optional[kms.IKey] = None,
         compute: StudioCompute = StudioCompute.EC2_OR_EKS,
         git_secret_access: Optional[GitSecretAccess] = None,
-        git_secrets: Sequence[secretsmanager.ISecret] = (),
+        git_secrets: Optional[Sequence[secretsmanager.ISecret]] = (),
         workspace_collaboration: Optional[bool] = None,
         vpc: Optional[ec2.IVpc] = None,
-        subnets: Sequence[ec2.ISubnet] = (),
-        security_groups: Sequence[ec2.ISecurityGroup] = (),
+        subnets: Optional[Sequence[ec2.ISubnet]] = (),
+        vpc_subnets: Optional[ec2.SubnetSelection] = None,
+        security_groups: Optional[Sequence[ec2.ISecurityGroup]] = (),
         tag_imported_resources: bool = False,
+        network_owner_account: Optional[str] = None,
         role_name: Optional[str] = None,
         path: Optional[str] = None,
         permissions_boundary: Optional[iam.IManagedPolicy] = None,
         description: Optional[str] = None,
     ) -> None:
         super().__init__(scope, id)
-        git_secrets = tuple(git_secrets)
-        subnets = tuple(subnets)
-        security_groups = tuple(security_groups)
-
-        problems = self._check_props(
-            bucket=bucket,
-            prefix=prefix,
-            encryption_key=encryption_key,
-            workspace_encryption_key=workspace_encryption_key,
-            compute=compute,
-            git_secret_access=git_secret_access,
-            git_secrets=git_secrets,
-            workspace_collaboration=workspace_collaboration,
-            vpc=vpc,
-            subnets=subnets,
-            security_groups=security_groups,
-            role_name=role_name,
-            path=path,
-            description=description,
+        props = dict(
+            bucket=bucket, prefix=prefix, encryption_key=encryption_key,
+            workspace_encryption_key=workspace_encryption_key, compute=compute,
+            git_secret_access=git_secret_access, git_secrets=git_secrets,
+            workspace_collaboration=workspace_collaboration, vpc=vpc, subnets=subnets,
+            vpc_subnets=vpc_subnets, security_groups=security_groups,
+            tag_imported_resources=tag_imported_resources,
+            network_owner_account=network_owner_account, role_name=role_name, path=path,
+            permissions_boundary=permissions_boundary, description=description,
         )
+        problems = v.hint_types(props) or typecheck.check_all(props, PROP_TYPES)
         if problems:
             raise EmrStudioRoleValidationError(self.node.path, problems)
+        git_secrets = tuple(git_secrets or ())
+        security_groups = tuple(security_groups or ())
+        subnets = tuple(subnets or ())
+        stack = Stack.of(self)
+        self._stack = stack
+        problems = v.check_role_props(props, stack)
+        if problems:
+            raise EmrStudioRoleValidationError(self.node.path, problems)
+        if vpc_subnets is not None:
+            subnets = tuple(vpc.select_subnets(vpc_subnets).subnets)  # type: ignore[union-attr]
 
         serverless = compute is StudioCompute.EMR_SERVERLESS
         #: What the Studio runs on.
@@ -196,14 +198,15 @@ class EmrStudioServiceRole(Construct):
         self.workspace_collaboration: bool = (
             (not serverless) if workspace_collaboration is None else workspace_collaboration
         )
+        #: The account that owns a VPC shared through AWS RAM, or ``None``.
+        self.network_owner_account = network_owner_account
+        #: The Studio's subnets (``subnets``, or those ``vpc_subnets`` selects).
+        self.subnets: Tuple[ec2.ISubnet, ...] = subnets
         self._git_secrets = git_secrets
         self._locations: List[StorageLocation] = []
-        self._seen: Dict[Tuple[str, str], int] = {}
-        self._resources: Dict[str, set] = {sid: set() for sid in _STORAGE_STATEMENTS}
-        self._slots: List[_PolicySlot] = []
+        self._seen: Dict[Tuple[str, str, str], int] = {}
+        self._granted: Dict[StatementShape, set] = {_OBJECT: set(), _BUCKET: set(), _KEY: set()}
 
-        stack = scope if isinstance(scope, Stack) else Stack.of(self)
-        self._stack = stack
         cache = _stack_cache(stack)
         if "trust" not in cache:
             cache["trust"] = trust_conditions(stack)
@@ -211,31 +214,37 @@ class EmrStudioServiceRole(Construct):
         self.role = iam.Role(
             self,
             "Resource",
-            assumed_by=studio_trust_principal(cache["trust"]),
+            assumed_by=studio_trust_principal(stack, cache["trust"]),
             role_name=role_name,
             path=path,
             permissions_boundary=permissions_boundary,
             description=description,
         )
+        self._packer = PolicyPacker(self._new_policy, quota=MANAGED_POLICIES_PER_ROLE)
 
         page = self.page_statements()
-        document = {"Version": "2012-10-17", "Statement": [self._render(s) for s in page]}
-        kinds = {arn: ArnKind.SECRET for arn in self._secret_resources()}
-        used = DOCUMENT_OVERHEAD + sum(statement_bound(s, kinds) for s in document["Statement"])
-        acks: List[Tuple[iam.ManagedPolicy, List[Tuple[str, str]]]] = []
-        if page:
-            slot = self._new_slot(iam.PolicyDocument.from_json(document), used)
-            acks.append((slot.policy, self._page_wildcards(page)))
-        _, policy, finding = self._add_location(bucket, prefix, encryption_key)
-        if acks and acks[0][0] is policy:
-            acks[0][1].append(finding)
-        elif policy is not None:
-            acks.append((policy, [finding]))
+        items = [(self._shape(spec), self.resolve_resources(spec), False) for spec in page]
+        decrypt = self._secret_key_statement()
+        if decrypt is not None:
+            items.append(decrypt)
+        storage, location, key_arn = self._plan_location(bucket, prefix, encryption_key)
+        workspace_key = (
+            [(_KEY, [workspace_encryption_key.key_arn], True)]
+            if workspace_encryption_key is not None and workspace_encryption_key.key_arn != key_arn
+            else []
+        )
+        touched = self._pack(items + storage + workspace_key, "the page's statements and storage")
+        self._record(location, key_arn)
+        findings: Dict[int, List[Tuple[str, str]]] = {}
+        page_findings = self._page_wildcards(page)
+        for policies in touched[: len(page)]:
+            for policy in policies:
+                findings.setdefault(builtins.id(policy), []).extend(page_findings)
+        if storage:
+            self._object_finding(touched[len(items)], storage[0][1][0], findings)
         # One acknowledge call per policy: each call is a round trip to the jsii runtime.
-        for on, findings in acks:
-            acknowledge(on, findings)
-        if workspace_encryption_key is not None:
-            self._add_resource(st.KMS_ACTIONS_SID, workspace_encryption_key.key_arn)
+        for policy in self._packer.policies:
+            acknowledge(policy, dict.fromkeys(findings.get(builtins.id(policy), [])))
 
         tag_studio_resources(
             self,
@@ -244,64 +253,27 @@ class EmrStudioServiceRole(Construct):
             security_groups=security_groups,
             secrets=git_secrets,
             tag_imported=tag_imported_resources,
+            network_owner_account=network_owner_account,
         )
-        self.node.add_validation(_GuardedStatementsValidation(self))
+        if page:
+            guard(self, lambda: self.policies, self._guarded_expected())
 
-    # ------------------------------------------------------------------ props
+    # ------------------------------------------------------------- IGrantable
 
-    @staticmethod
-    def _check_props(**p: Any) -> List[str]:
-        problems: List[str] = []
-        if p["bucket"] is None or isinstance(p["bucket"], str):
-            problems.append(
-                f"bucket: got {p['bucket']!r}; allowed: an s3.IBucket "
-                "(for an existing bucket use s3.Bucket.from_bucket_name)"
-            )
-        if not isinstance(p["compute"], StudioCompute):
-            problems.append(
-                f"compute: got {p['compute']!r}; allowed: StudioCompute.EC2_OR_EKS or "
-                "StudioCompute.EMR_SERVERLESS"
-            )
-        access = p["git_secret_access"]
-        if access is not None and not isinstance(access, GitSecretAccess):
-            problems.append(
-                f"git_secret_access: got {access!r}; allowed: GitSecretAccess.TAGGED_SECRETS, "
-                "LISTED_SECRETS or USER_ROLE"
-            )
-        problems += v.check_prefix("prefix", p["prefix"])
-        problems += v.check_key("encryption_key", p["encryption_key"])
-        problems += v.check_key("workspace_encryption_key", p["workspace_encryption_key"])
-        problems += v.check_role_name(p["role_name"])
-        problems += v.check_path(p["path"])
-        problems += v.check_description(p["description"])
-        if p["compute"] is StudioCompute.EMR_SERVERLESS:
-            why = (
-                "the minimum EMR Serverless role (AWS's page) has only the storage "
-                "permissions, so it has no use for it"
-            )
-            if p["workspace_collaboration"]:
-                problems.append(
-                    f"workspace_collaboration: got True with compute=EMR_SERVERLESS; allowed: "
-                    f"None or False, because {why}"
-                )
-            for name in ("vpc", "subnets", "security_groups", "git_secrets"):
-                if p[name]:
-                    problems.append(
-                        f"{name}: got {p[name]!r} with compute=EMR_SERVERLESS; allowed: nothing, "
-                        f"because {why}"
-                    )
-            if access is not None:
-                problems.append(
-                    f"git_secret_access: got {access!r} with compute=EMR_SERVERLESS; allowed: "
-                    f"None, because {why}"
-                )
-        elif access is GitSecretAccess.LISTED_SECRETS and not p["git_secrets"]:
-            problems.append(
-                "git_secrets: got no secrets with git_secret_access=LISTED_SECRETS; allowed: "
-                "at least one secretsmanager.ISecret (with none, nothing would be readable; "
-                "use USER_ROLE to take secret access off the service role)"
-            )
-        return problems
+    @property
+    def grant_principal(self) -> iam.IPrincipal:
+        """The role: ``bucket.grant_read(studio_role)`` and the like grant to it."""
+        return self.role
+
+    @property
+    def role_arn(self) -> str:
+        """The role's ARN (``CfnStudio.ServiceRole``)."""
+        return self.role.role_arn
+
+    @property
+    def role_name(self) -> str:
+        """The role's name."""
+        return self.role.role_name
 
     # ------------------------------------------------------------- statements
 
@@ -320,33 +292,69 @@ class EmrStudioServiceRole(Construct):
             chosen.append(spec)
         return tuple(chosen)
 
-    def _arn(self, pattern: st.ArnPattern) -> str:
-        arns: Dict[st.ArnPattern, str] = _stack_cache(self._stack).setdefault("arns", {})
-        arn = arns.get(pattern)
+    def _arn(self, pattern: st.ArnPattern, account: Optional[str] = None) -> str:
+        arns: Dict[Any, str] = _stack_cache(self._stack).setdefault("arns", {})
+        key = (pattern, account)
+        arn = arns.get(key)
         if arn is None:
             arn = self._stack.format_arn(
                 service=pattern.service,
                 resource=pattern.resource,
                 resource_name=pattern.resource_name,
+                region=pattern.region,
+                account=account if account is not None else pattern.account,
                 arn_format=(
                     _ARN_FORMATS[pattern.separator] if pattern.resource_name is not None else None
                 ),
             )
-            arns[pattern] = arn
+            arns[key] = arn
         return arn
 
     def _secret_resources(self) -> List[str]:
         if self.git_secret_access is GitSecretAccess.LISTED_SECRETS:
-            # A secret imported by name has a partial ARN: Secrets Manager appends
-            # "-" and six random characters, which "-??????" matches exactly.
-            return [s.secret_full_arn or f"{s.secret_arn}-??????" for s in self._git_secrets]
+            return list(dict.fromkeys(v.secret_policy_arn(s) for s in self._git_secrets))
         return [self._arn(st.SECRET)]
 
     def resolve_resources(self, spec: st.StatementSpec) -> List[str]:
         """The resource strings of one of the page's statements, for this role's stack and mode."""
         if spec is st.ALLOW_SECRETS_MANAGER_READ_WITH_EMR_TAGS:
             return self._secret_resources()
-        return [r if isinstance(r, str) else self._arn(r) for r in spec.resources]
+        out: List[str] = []
+        for r in spec.resources:
+            if isinstance(r, str):
+                out.append(r)
+                continue
+            out.append(self._arn(r))
+            if r.shared_network and self.network_owner_account is not None:
+                out.append(self._arn(r, self.network_owner_account))
+        return out
+
+    @staticmethod
+    def _shape(spec: st.StatementSpec) -> StatementShape:
+        kind = ArnKind.SECRET if spec is st.ALLOW_SECRETS_MANAGER_READ_WITH_EMR_TAGS else ArnKind.ANY
+        return StatementShape(spec.sid, spec.actions, kind, spec.condition)
+
+    def _via_secrets_manager(self) -> Dict[str, Dict[str, str]]:
+        stack = self._stack
+        return {"StringEquals": {"kms:ViaService": f"secretsmanager.{stack.region}.{stack.url_suffix}"}}
+
+    def _secret_key_arns(self, secrets: Sequence[secretsmanager.ISecret]) -> List[str]:
+        return list(
+            dict.fromkeys(s.encryption_key.key_arn for s in secrets if s.encryption_key is not None)
+        )
+
+    def _secret_key_statement(self) -> Optional[Tuple[StatementShape, List[str], bool]]:
+        """``kms:Decrypt`` on the Git secrets' customer-managed keys, through Secrets Manager."""
+        if self.git_secret_access in (None, GitSecretAccess.USER_ROLE):
+            return None
+        keys = self._secret_key_arns(self._git_secrets)
+        if not keys:
+            return None
+        shape = StatementShape(
+            st.GIT_SECRET_KEY_DECRYPT_SID, st.GIT_SECRET_KEY_ACTIONS, ArnKind.KMS_KEY,
+            self._via_secrets_manager(),
+        )
+        return (shape, keys, False)
 
     def _page_wildcards(self, page: Sequence[st.StatementSpec]) -> List[Tuple[str, str]]:
         """cdk-nag findings for the page's wildcard resources, each with the page's reason."""
@@ -360,9 +368,13 @@ class EmrStudioServiceRole(Construct):
                 # flags only "*", so there is nothing to acknowledge.
                 continue
             for r in spec.resources:
-                arn = r if isinstance(r, str) else self._arn(r)
-                arns.append(arn)
-                reasons.setdefault(arn, st.WILDCARD_REASONS[r])
+                accounts: List[Optional[str]] = [None]
+                if not isinstance(r, str) and r.shared_network and self.network_owner_account:
+                    accounts.append(self.network_owner_account)
+                for account in accounts:
+                    arn = r if isinstance(r, str) else self._arn(r, account)
+                    arns.append(arn)
+                    reasons.setdefault(arn, st.WILDCARD_REASONS[r])
         ids = self._iam5_ids(arns)
         findings: Dict[str, str] = {}
         for arn in arns:
@@ -377,23 +389,61 @@ class EmrStudioServiceRole(Construct):
             known.update(zip(todo, iam5_resources(self._stack, todo)))
         return {arn: known[arn] for arn in arns}
 
-    def _render(self, spec: st.StatementSpec) -> Dict[str, Any]:
-        resources = self.resolve_resources(spec)
-        out: Dict[str, Any] = {
-            "Sid": spec.sid,
-            "Effect": "Allow",
-            "Action": list(spec.actions) if len(spec.actions) > 1 else spec.actions[0],
-            "Resource": resources if len(resources) > 1 else resources[0],
-        }
-        if spec.condition:
-            out["Condition"] = {k: dict(v_) for k, v_ in spec.condition.items()}
-        return out
+    def _guarded_expected(self) -> Dict[str, Any]:
+        """The guarded statements as CloudFormation renders them (for ``guard.py``)."""
+        bodies = [self._shape(spec).body(self.resolve_resources(spec)) for spec in st.GUARDED_STATEMENTS]
+        resolved = self._stack.resolve(bodies)
+        return {spec.sid: body for spec, body in zip(st.GUARDED_STATEMENTS, resolved)}
+
+    # ---------------------------------------------------------------- policies
+
+    def _new_policy(self, count: int, statements: List[iam.PolicyStatement]) -> iam.ManagedPolicy:
+        return iam.ManagedPolicy(
+            self,
+            "Policy" if count == 1 else f"Policy{count}",
+            statements=statements,
+            roles=[self.role],
+            description=(
+                f"EMR Studio service role permissions, part {count} "
+                "(AWS page: Create an EMR Studio service role)"
+            ),
+        )
+
+    def _pack(
+        self, items: Sequence[Tuple[StatementShape, Sequence[str], bool]], what: str
+    ) -> List[List[Any]]:
+        before = list(self._packer.policies)
+        try:
+            return self._packer.add(items)
+        except PolicyOverflowError as overflow:
+            raise EmrStudioRoleValidationError(
+                self.node.path,
+                [
+                    f"{what}: would need {overflow.needed} managed policies of at most "
+                    f"{MANAGED_POLICY_MAX_CHARS} characters (counted at their longest possible "
+                    f"values), more than {MANAGED_POLICIES_PER_ROLE} managed policies; allowed: "
+                    "what fits in IAM's default quota of "
+                    f"{MANAGED_POLICIES_PER_ROLE} managed policies per role (use fewer buckets, "
+                    "keys, prefixes or listed secrets, e.g. a common parent prefix); the role is "
+                    f"unchanged ({len(before)} policies)"
+                ],
+            ) from None
+
+    @property
+    def policies(self) -> List[iam.ManagedPolicy]:
+        """The customer-managed policies attached to the role, in order."""
+        return list(self._packer.policies)
+
+    @property
+    def policy_size_bounds(self) -> List[int]:
+        """Upper bound of each policy's deployed size in characters (``limits.py``), in order."""
+        return list(self._packer.bounds)
 
     # ---------------------------------------------------------------- storage
 
     @property
     def storage_locations(self) -> Tuple[StorageLocation, ...]:
-        """Every S3 location the role grants, in the order added (duplicates merged)."""
+        """Every S3 location the role grants, in the order added (identical ones merged)."""
         return tuple(self._locations)
 
     def add_storage_location(
@@ -408,184 +458,135 @@ class EmrStudioServiceRole(Construct):
         ``s3:PutObject``, ``s3:GetObject`` and ``s3:DeleteObject`` on
         ``<bucket>/<prefix>*``; ``s3:ListBucket`` and ``s3:GetEncryptionConfiguration``
         on the bucket; the five KMS actions on the key.  ``encryption_key``
-        defaults to ``bucket.encryption_key``.  Adding the same bucket and prefix
-        twice merges them.
+        defaults to ``bucket.encryption_key``.  Adding the same bucket, prefix and key
+        again changes nothing; the same bucket and prefix with another key adds that key.
+        A refused call (bad input, or more than 10 policies) leaves the role as it was.
         """
-        location, policy, finding = self._add_location(bucket, prefix, encryption_key)
-        if policy is not None:
-            acknowledge(policy, [finding])
+        self._check_open("add_storage_location")
+        storage, location, key_arn = self._plan_location(bucket, prefix, encryption_key)
+        if not storage:
+            return location
+        touched = self._pack(storage, f"add_storage_location({location.prefix!r})")
+        self._record(location, key_arn)
+        findings: Dict[int, List[Tuple[str, str]]] = {}
+        self._object_finding(touched[0], storage[0][1][0], findings)
+        for policy in self._packer.policies:
+            if id(policy) in findings:
+                acknowledge(policy, findings[id(policy)])
         return location
 
-    def _add_location(
-        self, bucket: s3.IBucket, prefix: Optional[str], encryption_key: Optional[kms.IKey]
-    ) -> Tuple[StorageLocation, Optional[iam.ManagedPolicy], Tuple[str, str]]:
-        """Add one location; return it, and the cdk-nag finding of its object ARN with the
-        policy it is on (``None`` when the location was already there), to acknowledge."""
-        problems: List[str] = []
-        if bucket is None or isinstance(bucket, str):
-            problems.append(f"bucket: got {bucket!r}; allowed: an s3.IBucket")
-        problems += v.check_prefix("prefix", prefix)
-        problems += v.check_key("encryption_key", encryption_key)
-        if problems:
-            raise EmrStudioRoleValidationError(self.node.path, problems)
-
-        key = encryption_key if encryption_key is not None else bucket.encryption_key
-        norm = v.normalize_prefix(prefix)
-        bucket_arn = bucket.bucket_arn
-        seen_at = self._seen.get((bucket_arn, norm))
-        if seen_at is not None:
-            old = self._locations[seen_at]
-            if key is not None and old.encryption_key is None:
-                self._locations[seen_at] = StorageLocation(bucket, norm, key)
-                self._add_resource(st.KMS_ACTIONS_SID, key.key_arn)
-            return self._locations[seen_at], None, ("", "")
-
-        location = StorageLocation(bucket, norm, key)
-        self._seen[(bucket_arn, norm)] = len(self._locations)
-        self._locations.append(location)
-        object_arn = f"{bucket_arn}/{norm}*"
-        self._add_resource(st.OBJECT_ACTIONS_SID, object_arn)
-        policy = self._slots[-1].policy  # the policy that now holds object_arn
-        finding = (iam5_resource(self._stack, object_arn), st.OBJECT_WILDCARD_REASON)
-        self._add_resource(st.BUCKET_ACTIONS_SID, bucket_arn)
-        if key is not None:
-            self._add_resource(st.KMS_ACTIONS_SID, key.key_arn)
-        return location, policy, finding
-
-    def _add_resource(self, sid: str, arn: str) -> None:
-        """Add one resource to storage statement ``sid``, in the last policy that has room."""
-        if arn in self._resources[sid]:
-            return
-        self._resources[sid].add(arn)
-        actions, kind = _STORAGE_STATEMENTS[sid]
-        slot = self._slots[-1] if self._slots else None
-        if slot is not None and sid in slot.storage:
-            cost = resource_bound(arn, kind)
-            if cost <= slot.room():
-                slot.storage[sid].add_resources(arn)
-                slot.used += cost
-                return
-        body = {"Sid": sid, "Effect": "Allow", "Action": list(actions), "Resource": arn}
-        cost = statement_bound(body, {arn: kind})
-        if slot is None or sid in slot.storage or cost > slot.room():
-            slot = self._new_slot(iam.PolicyDocument(), DOCUMENT_OVERHEAD)
-        statement = iam.PolicyStatement.from_json(body)
-        slot.policy.add_statements(statement)
-        slot.storage[sid] = statement
-        slot.used += cost
-
-    def _new_slot(self, document: iam.PolicyDocument, used: int) -> _PolicySlot:
-        count = len(self._slots) + 1
-        if count > MANAGED_POLICIES_PER_ROLE:
+    def _check_open(self, method: str) -> None:
+        if self.node.locked:
             raise EmrStudioRoleValidationError(
                 self.node.path,
                 [
-                    f"storage locations: {len(self._locations)} locations need more than "
-                    f"{MANAGED_POLICIES_PER_ROLE} managed policies of at most "
-                    f"{MANAGED_POLICY_MAX_CHARS} characters; allowed: what fits in IAM's default "
-                    f"quota of {MANAGED_POLICIES_PER_ROLE} managed policies per role (use fewer "
-                    "buckets, keys or prefixes, e.g. a common parent prefix)"
+                    f"{method}: called after the app was synthesized; allowed: calls before "
+                    "app.synth() (the construct tree is locked during and after synthesis)"
                 ],
             )
-        policy = iam.ManagedPolicy(
-            self,
-            "Policy" if count == 1 else f"Policy{count}",
-            document=document,
-            roles=[self.role],
-            description=(
-                f"EMR Studio service role permissions, part {count} "
-                "(AWS page: Create an EMR Studio service role)"
-            ),
+
+    def _plan_location(
+        self, bucket: Any, prefix: Any, encryption_key: Any
+    ) -> Tuple[List[Tuple[StatementShape, List[str], bool]], StorageLocation, str]:
+        """Check one location and say what it adds: ``(items, location, key ARN or "")``.
+
+        Nothing is changed here; :meth:`_record` records it once the policies took it.
+        """
+        problems = typecheck.check_all(
+            {"bucket": bucket, "prefix": prefix, "encryption_key": encryption_key},
+            {k: PROP_TYPES[k] for k in ("bucket", "prefix", "encryption_key")},
         )
-        slot = _PolicySlot(policy, used, document)
-        self._slots.append(slot)
-        return slot
+        if not problems:
+            problems = v.check_location(bucket, prefix, encryption_key)
+        if problems:
+            raise EmrStudioRoleValidationError(self.node.path, problems)
+        key = encryption_key if encryption_key is not None else bucket.encryption_key
+        norm = v.normalize_prefix(prefix)
+        location = StorageLocation(bucket, norm, key)
+        bucket_arn = bucket.bucket_arn
+        key_arn = key.key_arn if key is not None else ""
+        seen = self._seen.get((bucket_arn, norm, key_arn))
+        if seen is not None:
+            return [], self._locations[seen], key_arn
+        items: List[Tuple[StatementShape, List[str], bool]] = []
+        object_arn = f"{bucket_arn}/{norm}*"
+        if object_arn not in self._granted[_OBJECT]:
+            items.append((_OBJECT, [object_arn], True))
+        if bucket_arn not in self._granted[_BUCKET]:
+            items.append((_BUCKET, [bucket_arn], True))
+        if key_arn and key_arn not in self._granted[_KEY]:
+            items.append((_KEY, [key_arn], True))
+        return items, location, key_arn
 
-    @property
-    def policies(self) -> List[iam.ManagedPolicy]:
-        """The customer-managed policies attached to the role, in order."""
-        return [slot.policy for slot in self._slots]
+    def _record(self, location: StorageLocation, key_arn: str) -> None:
+        bucket_arn = location.bucket.bucket_arn
+        self._seen[(bucket_arn, location.prefix, key_arn)] = len(self._locations)
+        self._locations.append(location)
+        self._granted[_OBJECT].add(f"{bucket_arn}/{location.prefix}*")
+        self._granted[_BUCKET].add(bucket_arn)
+        if key_arn:
+            self._granted[_KEY].add(key_arn)
 
-    @property
-    def policy_size_bounds(self) -> List[int]:
-        """Upper bound of each policy's deployed size in characters (``limits.py``), in order."""
-        return [slot.used for slot in self._slots]
+    def _object_finding(
+        self, policies: List[Any], object_arn: str, findings: Dict[int, List[Tuple[str, str]]]
+    ) -> None:
+        """The cdk-nag IAM5 finding of a location's object ARN, on the policy that holds it."""
+        if not object_arn.endswith("*") or not policies:
+            return
+        (finding,) = self._iam5_ids([object_arn]).values()
+        findings.setdefault(id(policies[0]), []).append((finding, st.OBJECT_WILDCARD_REASON))
 
     # ------------------------------------------------------------------ grants
 
-    def grant_git_secret_read(self, grantee: iam.IGrantable) -> iam.Grant:
-        """Give ``grantee`` (the Studio user role) the page's tag-conditioned GetSecretValue.
+    def grant_git_secret_read(
+        self,
+        grantee: iam.IGrantable,
+        *,
+        level: SecretAccessLevel = SecretAccessLevel.USER,
+    ) -> iam.Grant:
+        """Give ``grantee`` (the Studio user role) ``secretsmanager:GetSecretValue`` on Git secrets.
 
-        This is the page's step 4: with ``GitSecretAccess.USER_ROLE`` the service
-        role has no secret access and the user role gets it instead.  The
-        resources are the listed secrets with ``LISTED_SECRETS``, else every
-        secret of this account and region; the EMR tag condition is kept.
+        This is the page's step 4 (with ``GitSecretAccess.USER_ROLE`` the service role has
+        no secret access and the user role gets it instead), as AWS's user-permissions page
+        writes it:
+
+        * ``level=SecretAccessLevel.USER`` (default): only secrets whose
+          ``for-use-with-amazon-emr-managed-user-policies`` tag is the caller's own
+          ``${aws:userid}``, so each user reads only the Git secrets they linked;
+        * ``level=SecretAccessLevel.SERVICE``: secrets with the EMR tag
+          ``for-use-with-amazon-emr-managed-policies=true``, for secrets created before
+          2023-09-01 that have no user-level tag (every holder of the role reads all of them).
+
+        The resources are the listed secrets with ``LISTED_SECRETS``, else every secret of
+        this account and region.  Listed secrets encrypted with a customer-managed key also
+        get ``kms:Decrypt`` on the key, through Secrets Manager only.
         """
-        spec = st.GIT_SECRET_READ
-        return iam.Grant.add_to_principal(
+        self._check_open("grant_git_secret_read")
+        problems = typecheck.check("grantee", grantee, iam.IGrantable)
+        problems += typecheck.check("level", level, SecretAccessLevel)
+        if problems:
+            raise EmrStudioRoleValidationError(self.node.path, problems)
+        spec = st.USER_GIT_SECRET_READ if level is SecretAccessLevel.USER else st.GIT_SECRET_READ
+        grant = iam.Grant.add_to_principal(
             grantee=grantee,
             actions=list(spec.actions),
             resource_arns=self._secret_resources(),
             conditions={k: dict(v_) for k, v_ in spec.condition.items()},
         )
+        keys = self._secret_key_arns(self._git_secrets)
+        if keys:
+            iam.Grant.add_to_principal(
+                grantee=grantee,
+                actions=list(st.GIT_SECRET_KEY_ACTIONS),
+                resource_arns=keys,
+                conditions=self._via_secrets_manager(),
+            )
+        return grant
 
     def grant_pass_role(self, grantee: iam.IPrincipal) -> iam.Grant:
         """Let ``grantee`` pass this role to EMR (``iam:PassRole``), as creating a Studio needs."""
+        self._check_open("grant_pass_role")
+        problems = typecheck.check("grantee", grantee, iam.IPrincipal)
+        if problems:
+            raise EmrStudioRoleValidationError(self.node.path, problems)
         return self.role.grant_pass_role(grantee)
-
-
-@jsii.implements(IValidation)
-class _GuardedStatementsValidation:
-    """Fails synth when a guarded statement is missing from, or altered in, the role's policies.
-
-    The page: "you must not change the following statements:
-    AllowAddingEMRTagsDuringDefaultSecurityGroupCreation and
-    AllowAddingTagsDuringEC2ENICreation".
-    """
-
-    def __init__(self, owner: EmrStudioServiceRole) -> None:
-        self._owner = owner
-
-    def validate(self) -> List[str]:
-        owner = self._owner
-        if owner.compute is StudioCompute.EMR_SERVERLESS:
-            return []
-        stack = owner._stack
-        found: Dict[str, List[Any]] = {sid: [] for sid in st.GUARDED_SIDS}
-        # Compared unresolved: the page's statements are ours, built from the same token
-        # strings, and no API removes or edits a statement of a policy, so a string
-        # comparison decides as a resolved one would, without a round trip per document.
-        # Only a failure is resolved, for the message.
-        for slot in owner._slots:
-            for statement in (slot.document.to_json() or {}).get("Statement", []):
-                if statement.get("Sid") in found:
-                    found[statement["Sid"]].append(statement)
-        errors = []
-        for spec in st.GUARDED_STATEMENTS:
-            got = found[spec.sid]
-            expected = owner._render(spec)
-            if not got:
-                errors.append(
-                    f"The page's guarded statement '{spec.sid}' is missing from the EMR Studio "
-                    "service role's policies; AWS's page says it must not be changed."
-                )
-            elif len(got) > 1 or _normal(got[0]) != _normal(expected):
-                got, expected = stack.resolve([got, expected])
-                errors.append(
-                    f"The page's guarded statement '{spec.sid}' was altered in the EMR Studio "
-                    f"service role's policies (found {got}, expected {expected}); AWS's page "
-                    "says it must not be changed."
-                )
-        return errors
-
-
-def _normal(statement: Dict[str, Any]) -> Dict[str, Any]:
-    """A statement with single values and lists compared alike."""
-    out = {}
-    for key, value in statement.items():
-        if key in ("Action", "Resource") and isinstance(value, str):
-            value = [value]
-        if isinstance(value, list):
-            value = sorted(value, key=repr)
-        out[key] = value
-    return out

@@ -68,18 +68,29 @@ class ArnPattern:
     resource: str
     resource_name: Union[str, None] = "*"
     separator: str = "/"
+    #: ``"*"`` where the page's ARN keeps ``*`` for the region/account (the guarded
+    #: statements); ``None`` for the stack's.
+    region: Union[str, None] = None
+    account: Union[str, None] = None
+    #: A network resource that can belong to the VPC owner's account when the VPC is
+    #: shared through AWS RAM (``network_owner_account``).
+    shared_network: bool = False
 
 
-#: ``"Resource": "*"`` kept as the page has it, where the actions take no narrower resource.
+#: ``"Resource": "*"`` kept as the page has it (each use says why).
 ANY_RESOURCE = "*"
 
 Resource = Union[ArnPattern, str]
 
 EC2_NETWORK_INTERFACE = ArnPattern("ec2", "network-interface")
 EC2_INSTANCE = ArnPattern("ec2", "instance")
-EC2_SECURITY_GROUP = ArnPattern("ec2", "security-group")
-EC2_VPC = ArnPattern("ec2", "vpc")
-EC2_SUBNET = ArnPattern("ec2", "subnet")
+EC2_SECURITY_GROUP = ArnPattern("ec2", "security-group", shared_network=True)
+EC2_VPC = ArnPattern("ec2", "vpc", shared_network=True)
+EC2_SUBNET = ArnPattern("ec2", "subnet", shared_network=True)
+#: The page's own ARNs of the two guarded statements: ``arn:<partition>:ec2:*:*:...``, only
+#: the partition taken from the stack (the page: "you must not change" these statements).
+PAGE_EC2_SECURITY_GROUP = ArnPattern("ec2", "security-group", region="*", account="*")
+PAGE_EC2_NETWORK_INTERFACE = ArnPattern("ec2", "network-interface", region="*", account="*")
 EMR_CLUSTER = ArnPattern("elasticmapreduce", "cluster")
 SECRET = ArnPattern("secretsmanager", "secret", "*", ":")
 #: ``arn:<p>:elasticmapreduce:<region>:<account>:*``: the trust policy's aws:SourceArn.
@@ -144,10 +155,14 @@ ALLOW_EC2_SECURITY_GROUP_ACTIONS_WITH_EMR_TAGS = StatementSpec(
         "ec2:RevokeSecurityGroupIngress",
         "ec2:DeleteNetworkInterfacePermission",
     ),
-    # "*" as on the page.  The statement holds ec2:DeleteNetworkInterfacePermission,
-    # whose request names a permission ID rather than a resource ARN, so the page
-    # scopes the statement by the resource tag alone; narrowing it could deny
-    # EMR Studio a cleanup it needs.
+    # "*" as on the page, scoped by the EMR resource tag.  The Authorize/Revoke actions
+    # do take the security-group resource type, and ec2:DeleteNetworkInterfacePermission
+    # an optional network-interface one, so "*" is not forced by the actions; it is kept
+    # because one statement holds both resource types and the tag condition already
+    # limits it to what carries the EMR tag.  (Narrowing it to this account's
+    # security-group and network-interface ARNs is possible, but the page gives no
+    # ARN here, and a DeleteNetworkInterfacePermission request names a permission ID:
+    # whether its authorization names the interface's ARN is not documented.)
     resources=(ANY_RESOURCE,),
     condition=RESOURCE_TAG_CONDITION,
 )
@@ -172,7 +187,8 @@ ALLOW_ADDING_EMR_TAGS_DURING_DEFAULT_SG_CREATION = StatementSpec(
     sid="AllowAddingEMRTagsDuringDefaultSecurityGroupCreation",
     operation=Operation.TAGGING,
     actions=("ec2:CreateTags",),
-    resources=(EC2_SECURITY_GROUP,),
+    # Exactly as the page has it: the page says this statement must not be changed.
+    resources=(PAGE_EC2_SECURITY_GROUP,),
     condition={
         "StringEquals": {
             f"aws:RequestTag/{EMR_TAG_KEY}": EMR_TAG_VALUE,
@@ -201,7 +217,8 @@ ALLOW_ADDING_TAGS_DURING_EC2_ENI_CREATION = StatementSpec(
     sid="AllowAddingTagsDuringEC2ENICreation",
     operation=Operation.TAGGING,
     actions=("ec2:CreateTags",),
-    resources=(EC2_NETWORK_INTERFACE,),
+    # Exactly as the page has it: the page says this statement must not be changed.
+    resources=(PAGE_EC2_NETWORK_INTERFACE,),
     condition={"StringEquals": {"ec2:CreateAction": "CreateNetworkInterface"}},
 )
 
@@ -239,7 +256,12 @@ ALLOW_WORKSPACE_COLLABORATION = StatementSpec(
         "sso:GetManagedApplicationInstance",
         "sso-directory:SearchUsers",
     ),
-    # "*": iam:ListUsers, iam:ListRoles and the sso actions take no resource type.
+    # "*" as on the page.  iam:ListUsers, iam:ListRoles and the sso actions take no
+    # resource type; iam:GetUser and iam:GetRole do (user and role ARNs), so "*" is
+    # the page's choice for them: collaboration looks up any IAM identity of the
+    # account that a Workspace is shared with.  Kept as the page has it; the only
+    # narrowing possible (this account's users and roles) would need a statement of
+    # the page's split in two, under a Sid the page does not have.
     resources=(ANY_RESOURCE,),
 )
 
@@ -288,17 +310,54 @@ KMS_ACTIONS: Tuple[str, ...] = (
     "kms:DescribeKey",
 )
 
-#: The user-role alternative for Git secrets (step 4): the same statement, granted elsewhere.
+#: The service-level statement for Git secrets, granted to a user role
+#: (:meth:`~emr_studio_role.EmrStudioServiceRole.grant_git_secret_read` with
+#: ``SecretAccessLevel.SERVICE``): needed for secrets created before 2023-09-01.
 GIT_SECRET_READ = ALLOW_SECRETS_MANAGER_READ_WITH_EMR_TAGS
+
+#: The tag EMR Studio puts on the Git secrets it creates since 2023-09-01, with the
+#: creator's user id as its value (AWS's page "Configure EMR Studio user permissions").
+EMR_USER_TAG_KEY = "for-use-with-amazon-emr-managed-user-policies"
+#: The IAM policy variable of the caller's user id, written as IAM reads it.
+AWS_USERID_VARIABLE = "${aws:userid}"
+
+#: Step 4 as AWS's user-permissions page has it ("To use user-level permissions"): each
+#: user reads only the Git secrets they linked.  Granted to the Studio user role.
+USER_GIT_SECRET_READ = StatementSpec(
+    sid="AllowSecretsManagerReadOnlyActionsWithEMRTags",
+    operation=Operation.GIT_SECRETS,
+    actions=("secretsmanager:GetSecretValue",),
+    resources=(SECRET,),
+    condition={
+        "StringEquals": {f"secretsmanager:ResourceTag/{EMR_USER_TAG_KEY}": AWS_USERID_VARIABLE}
+    },
+)
+
+#: ``GetSecretValue`` of a secret encrypted with a customer-managed key needs
+#: ``kms:Decrypt`` on that key, through Secrets Manager only (``kms:ViaService``,
+#: ``secretsmanager.<region>.<url suffix>``, filled in per stack).
+GIT_SECRET_KEY_DECRYPT_SID = "AllowGitSecretKeyDecryptViaSecretsManager"
+GIT_SECRET_KEY_ACTIONS: Tuple[str, ...] = ("kms:Decrypt",)
 
 #: Why each wildcard resource of the page is needed, for the cdk-nag acknowledgments.
 WILDCARD_REASONS: Mapping[Resource, str] = {
     ANY_RESOURCE: (
         "AWS's page 'Create an EMR Studio service role' (step 2) gives Resource '*' for "
         "AllowEC2ReadOnlyActions (EC2 Describe* actions take no resource ARN), "
-        "AllowWorkspaceCollaboration (iam:List*, sso and sso-directory actions take no "
-        "resource ARN) and AllowEC2SecurityGroupActionsWithEMRTags (scoped by the EMR tag "
-        "condition instead)."
+        "AllowWorkspaceCollaboration (iam:ListUsers, iam:ListRoles, sso and sso-directory "
+        "actions take no resource ARN; iam:GetUser/GetRole look up any identity of the account "
+        "a Workspace is shared with) and AllowEC2SecurityGroupActionsWithEMRTags (security "
+        "groups and network interfaces of EMR Studio, limited by the EMR resource tag condition)."
+    ),
+    PAGE_EC2_SECURITY_GROUP: (
+        "AWS's page (step 2) says AllowAddingEMRTagsDuringDefaultSecurityGroupCreation must not "
+        "be changed: it is kept exactly as the page has it, and its conditions allow only the "
+        "EMR tag while a security group is created."
+    ),
+    PAGE_EC2_NETWORK_INTERFACE: (
+        "AWS's page (step 2) says AllowAddingTagsDuringEC2ENICreation must not be changed: it is "
+        "kept exactly as the page has it, and its condition allows tagging only while a network "
+        "interface is created."
     ),
     EMR_CLUSTER: (
         "AWS's page (step 2, AllowEMRReadOnlyActions) lets EMR Studio describe the clusters "

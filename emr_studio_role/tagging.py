@@ -56,6 +56,7 @@ def tag_studio_resources(
     security_groups: Sequence[ec2.ISecurityGroup],
     secrets: Sequence[secretsmanager.ISecret],
     tag_imported: bool,
+    network_owner_account: Optional[str] = None,
 ) -> List[Tuple[str, IConstruct]]:
     """Tag what we can; warn about, or tag at deploy time, what we cannot.
 
@@ -86,12 +87,22 @@ def tag_studio_resources(
     for kind, resource in imported:
         ident = _ids(kind, resource)
         shown = ident if "${Token[" not in ident else resource.node.path
+        if network_owner_account is not None and kind in ("vpc", "subnet"):
+            fix = (
+                f"it belongs to the VPC owner's account {network_owner_account} (AWS RAM), so "
+                "that account must apply the tag: a participant can neither tag it nor see the "
+                "owner's tags"
+            )
+        else:
+            fix = (
+                "apply that tag yourself, or tag it at deploy time with "
+                "tag_imported_resources=True (in the app: -c tagImportedResources=true)"
+            )
         Annotations.of(owner).add_warning_v2(
             WARN_IMPORTED_UNTAGGED,
             f"The imported {kind} {shown} cannot be tagged by CloudFormation. EMR Studio's "
             f"service role only works with it once it carries the tag "
-            f"{EMR_TAG_KEY}={EMR_TAG_VALUE}: apply that tag yourself, or pass "
-            "tag_imported_resources=True to tag it at deploy time.",
+            f"{EMR_TAG_KEY}={EMR_TAG_VALUE}: {fix}.",
         )
     return imported
 

@@ -24,7 +24,13 @@ def trust_conditions(stack: Stack) -> dict:
     }
 
 
-def studio_trust_principal(conditions: Mapping[str, Any]) -> iam.IPrincipal:
+def studio_trust_principal(stack: Stack, conditions: Mapping[str, Any]) -> iam.IPrincipal:
     """``elasticmapreduce.amazonaws.com`` for ``sts:AssumeRole``, under :func:`trust_conditions`
-    (computed by the caller, once per stack)."""
+    (computed by the caller, once per stack).
+
+    The same name in every partition, aws-cn included: AWS's China documentation writes
+    EMR's trust policies with ``elasticmapreduce.amazonaws.com`` (see the README, "Partitions"),
+    and CDK renders a ``ServicePrincipal`` as the name it is given.
+    """
+    del stack  # one principal for every partition (kept for a per-partition rendering)
     return iam.ServicePrincipal(EMR_SERVICE_PRINCIPAL, conditions=conditions)

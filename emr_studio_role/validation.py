@@ -7,7 +7,10 @@ that is a CDK token (known only at deploy time) is never refused.
 from __future__ import annotations
 
 import re
-from typing import Any, List, Optional
+from dataclasses import dataclass
+from typing import Any, List, Mapping, Optional, Tuple
+
+from .typecheck import describe, implements
 
 #: IAM role names: 1-64 characters from ``[\w+=,.@-]``.
 ROLE_NAME_RE = re.compile(r"^[\w+=,.@-]{1,64}$", re.ASCII)
@@ -22,41 +25,86 @@ DESCRIPTION_MAX = 1000
 S3_KEY_MAX_BYTES = 1024
 
 
+#: A CDK token in a string.
+TOKEN_RE = re.compile(r"\$\{Token\[[^\]]*\]\}")
+#: Control characters: IAM rejects some and misreads others in a policy document.
+CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def is_token(value: Any) -> bool:
     """True for a string that holds a CDK token (its value is known only at deploy time)."""
     return isinstance(value, str) and "${Token[" in value
 
 
 def _shown(value: Any, limit: int = 80) -> str:
+    if not isinstance(value, str):
+        return describe(value)
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "...'"
 
 
+def literal_parts(value: str) -> List[str]:
+    """The literal text of a string around its CDK tokens (the whole string when it has none)."""
+    return TOKEN_RE.split(value)
+
+
+def _literal_problems(prop: str, value: str, allowed: str) -> List[str]:
+    """Wildcards, control characters and IAM policy variables in the literal parts of ``value``."""
+    text = "".join(literal_parts(value))
+    problems = []
+    if "*" in text or "?" in text:
+        problems.append(
+            f"{prop}: got {_shown(value)}, which holds a wildcard ('*' or '?'); allowed: {allowed} "
+            "without wildcards (the construct adds the only '*' itself)"
+        )
+    if CONTROL_RE.search(text):
+        problems.append(
+            f"{prop}: got {_shown(value)}, which holds a control character; allowed: {allowed} "
+            "of printable characters (IAM rejects or misreads control characters in a policy)"
+        )
+    if "${" in text:
+        problems.append(
+            f"{prop}: got {_shown(value)}, which holds '${{'; allowed: {allowed} without '${{' "
+            "(IAM reads '${...}' in a policy as a policy variable)"
+        )
+    return problems
+
+
 def check_prefix(prop: str, prefix: Optional[str]) -> List[str]:
-    """Problems with an S3 key prefix (``None`` or ``""`` means the whole bucket)."""
-    if prefix is None or is_token(prefix):
+    """Problems with an S3 key prefix (``None`` or ``""`` means the whole bucket).
+
+    A prefix holding a CDK token (a ``CfnParameter``, ``Aws.ACCOUNT_ID``) is checked
+    in its literal parts, and must end with a literal ``/``: the construct cannot add
+    the ``/`` itself without knowing the value, and without it ``<token>*`` would
+    grant more than the same literal prefix does (``studio*`` also matches
+    ``studio-other/``).
+    """
+    if prefix is None:
         return []
     if not isinstance(prefix, str):
         return [f"{prop}: got {_shown(prefix)}; allowed: a string key prefix such as 'studio/', or None"]
-    problems = []
     allowed = "a key prefix such as 'studio/' or 'teams/a/studio/'"
-    if "*" in prefix or "?" in prefix:
-        problems.append(
-            f"{prop}: got {_shown(prefix)}, which holds a wildcard ('*' or '?'); "
-            f"allowed: {allowed} without wildcards (the construct adds the only '*' itself)"
-        )
-    if prefix.startswith("/"):
+    problems = _literal_problems(prop, prefix, allowed)
+    parts = literal_parts(prefix)
+    if parts[0].startswith("/"):
         problems.append(
             f"{prop}: got {_shown(prefix)}, which starts with '/'; allowed: {allowed}, "
             "with no leading '/' (S3 keys do not start with one)"
         )
-    if "//" in prefix:
+    if any("//" in part for part in parts):
         problems.append(
             f"{prop}: got {_shown(prefix)}, which has an empty segment ('//'); "
             f"allowed: {allowed}, each segment non-empty"
         )
+    if is_token(prefix) and not parts[-1].endswith("/"):
+        problems.append(
+            f"{prop}: got {_shown(prefix)}, a deploy-time value (token) that does not end with a "
+            "literal '/'; allowed: a token prefix followed by '/', e.g. f\"{param.value_as_string}/\" "
+            "(the construct cannot add the '/' to a value it does not know, and '<value>*' would "
+            "also grant sibling prefixes such as '<value>-other/')"
+        )
     size = len(prefix.encode("utf-8"))
-    if size > S3_KEY_MAX_BYTES:
+    if not is_token(prefix) and size > S3_KEY_MAX_BYTES:
         problems.append(
             f"{prop}: got a prefix of {size} bytes; allowed: at most {S3_KEY_MAX_BYTES} bytes "
             "(the longest S3 key)"
@@ -68,13 +116,133 @@ def normalize_prefix(prefix: Optional[str]) -> str:
     """``None``/``""`` -> ``""`` (whole bucket); ``"studio"`` -> ``"studio/"``.
 
     A prefix without a trailing ``/`` is treated as a folder: granting
-    ``studio*`` would also grant ``studio-other/``.
+    ``studio*`` would also grant ``studio-other/``.  A token prefix is returned as
+    it is (:func:`check_prefix` requires it to end with a literal ``/``).
     """
     if not prefix:
         return ""
     if is_token(prefix) or prefix.endswith("/"):
         return prefix
     return prefix + "/"
+
+
+# --------------------------------------------------------------------------- ARNs and ids
+
+#: Partitions as IAM writes them: aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b, aws-eusc...
+PARTITION_RE = re.compile(r"^aws(-[a-z]+)*$")
+REGION_RE = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
+ACCOUNT_RE = re.compile(r"^\d{12}$")
+_PLACEHOLDER = "\ue000"
+
+
+@dataclass(frozen=True)
+class ArnShape:
+    """What a user-supplied ARN must look like: service, resource type, and whether region and
+    account are part of it (S3 bucket ARNs have neither)."""
+
+    service: str
+    resource_types: Tuple[str, ...]
+    #: ``"/"`` for ``key/<id>``, ``":"`` for ``secret:<name>``, ``""`` for an S3 bucket name.
+    separator: str
+    regional: bool = True
+    example: str = ""
+
+
+BUCKET_ARN = ArnShape("s3", ("",), "", regional=False, example="arn:<partition>:s3:::<bucket>")
+KEY_ARN = ArnShape("kms", ("key",), "/", example="arn:<partition>:kms:<region>:<account>:key/<key-id>")
+SECRET_ARN = ArnShape(
+    "secretsmanager", ("secret",), ":",
+    example="arn:<partition>:secretsmanager:<region>:<account>:secret:<name>",
+)
+
+
+def check_arn(prop: str, arn: Any, shape: ArnShape) -> List[str]:
+    """Problems with an ARN that reaches a policy: the right service and resource type,
+    and no wildcard, control character or policy variable in any literal part.
+
+    Tokens pass; their literal neighbours are still checked.
+    """
+    if not isinstance(arn, str):
+        return [f"{prop}: got {_shown(arn)}; allowed: an ARN string ({shape.example})"]
+    allowed = f"an ARN of the form {shape.example}"
+    problems = _literal_problems(prop, arn, allowed)
+    if TOKEN_RE.fullmatch(arn):
+        return problems
+    marked = TOKEN_RE.sub(_PLACEHOLDER, arn)
+    parts = marked.split(":", 5)
+    wrong = f"{prop}: got {_shown(arn)}; allowed: {allowed}"
+    if len(parts) < 6:
+        return problems + ([] if _PLACEHOLDER in marked else [f"{wrong} (it is not an ARN)"])
+
+    def literal(part: str) -> bool:
+        return _PLACEHOLDER not in part
+
+    head, partition, service, region, account, resource = parts
+    if literal(head) and head != "arn":
+        problems.append(f"{wrong} (it does not start with 'arn:')")
+    if literal(partition) and not PARTITION_RE.match(partition):
+        problems.append(f"{wrong} (partition {partition!r} is not one)")
+    if literal(service) and service != shape.service:
+        problems.append(f"{wrong} (service {service!r}, expected {shape.service!r})")
+        return problems
+    if not shape.regional:
+        if (literal(region) and region) or (literal(account) and account):
+            problems.append(f"{wrong} ({shape.service} ARNs have no region or account)")
+    else:
+        if literal(region) and not REGION_RE.match(region):
+            problems.append(f"{wrong} (region {region!r} is not one)")
+        if literal(account) and not ACCOUNT_RE.match(account):
+            problems.append(f"{wrong} (account {account!r} is not 12 digits)")
+    if shape.separator:
+        rtype, sep, name = resource.partition(shape.separator)
+        if literal(rtype) and (rtype not in shape.resource_types or not sep):
+            problems.append(
+                f"{wrong} (resource {resource!r}, expected {shape.resource_types[0]}"
+                f"{shape.separator}<name>)"
+            )
+        elif sep and literal(name) and not name:
+            problems.append(f"{wrong} (the resource has no name)")
+    elif literal(resource) and ("/" in resource or not resource):
+        problems.append(f"{wrong} (resource {resource!r} is not a bucket name)")
+    return problems
+
+
+def arn_region_account(arn: str) -> Tuple[Optional[str], Optional[str]]:
+    """The literal region and account of an ARN (``None`` where a token stands)."""
+    parts = TOKEN_RE.sub(_PLACEHOLDER, arn).split(":", 5)
+    if len(parts) < 6:
+        return None, None
+    region, account = parts[3], parts[4]
+    return (
+        None if _PLACEHOLDER in region else region,
+        None if _PLACEHOLDER in account else account,
+    )
+
+
+#: EC2 ids as the tagging policy and the Studio use them.
+EC2_ID_PREFIXES = {"vpc": "vpc", "subnet": "subnet", "security group": "sg"}
+
+
+def check_ec2_id(prop: str, value: Any, kind: str) -> List[str]:
+    """An EC2 id: ``vpc-...``, ``subnet-...`` or ``sg-...`` (tokens pass)."""
+    if is_token(value) and TOKEN_RE.fullmatch(value):
+        return []
+    prefix = EC2_ID_PREFIXES[kind]
+    if isinstance(value, str) and re.fullmatch(rf"{prefix}-[0-9a-zA-Z]+", value):
+        return []
+    return [
+        f"{prop}: got the {kind} id {_shown(value)}; allowed: an id of the form '{prefix}-<hex>' "
+        "with no wildcard"
+    ]
+
+
+def check_account(prop: str, value: Any) -> List[str]:
+    """A 12-digit AWS account id (or a token)."""
+    if value is None or (isinstance(value, str) and TOKEN_RE.fullmatch(value)):
+        return []
+    if isinstance(value, str) and ACCOUNT_RE.match(value):
+        return []
+    return [f"{prop}: got {_shown(value)}; allowed: a 12-digit AWS account id, or None"]
 
 
 def check_role_name(role_name: Optional[str]) -> List[str]:
@@ -119,29 +287,232 @@ def check_description(description: Optional[str]) -> List[str]:
 
 
 def is_alias(key: Any) -> bool:
-    """True when a ``kms.IKey`` is really an alias (``kms.Alias`` or ``Alias.from_alias_name``)."""
+    """True when a ``kms.IKey`` is really an alias (``kms.Alias``, ``Alias.from_alias_name``,
+    or ``Key.from_key_arn`` of an alias ARN)."""
+    from aws_cdk import aws_kms as kms
+
     if key is None:
         return False
-    if hasattr(key, "alias_name"):
+    if implements(key, kms.IAlias):
         return True
     # An alias ARN's literal part names it even when partition, region or account are tokens.
-    arn = getattr(key, "key_arn", "")
+    arn = key.key_arn
     return isinstance(arn, str) and ":alias/" in arn
 
 
 def check_key(prop: str, key: Any) -> List[str]:
+    """A KMS key that reaches a policy: a ``kms.IKey`` (not an alias) with a key ARN."""
+    from aws_cdk import aws_kms as kms
+
     if key is None:
         return []
-    if isinstance(key, str):
+    if not implements(key, kms.IKey):
         return [
-            f"{prop}: got the string {_shown(key)}; allowed: a kms.IKey "
+            f"{prop}: got {_shown(key)}; allowed: a kms.IKey "
             "(for an existing key use kms.Key.from_key_arn)"
         ]
     if is_alias(key):
-        name = getattr(key, "alias_name", None) or getattr(key, "key_arn", key)
+        name = key.alias_name if implements(key, kms.IAlias) else key.key_arn
         return [
             f"{prop}: got the KMS alias {_shown(name)}; allowed: the key itself "
             "(kms.Key or kms.Key.from_key_arn): an alias ARN in an identity policy does not "
             "grant use of the key it points to"
         ]
-    return []
+    return check_arn(f"{prop} (key ARN)", key.key_arn, KEY_ARN)
+
+
+def check_bucket(prop: str, bucket: Any) -> List[str]:
+    """An S3 bucket that reaches a policy: an ``s3.IBucket`` with a bucket ARN, and its key."""
+    from aws_cdk import aws_s3 as s3
+
+    if not implements(bucket, s3.IBucket):
+        return [
+            f"{prop}: got {_shown(bucket)}; allowed: an s3.IBucket (for an existing bucket use "
+            "s3.Bucket.from_bucket_name; for an L1 CfnBucket, s3.Bucket.from_cfn_bucket)"
+        ]
+    return check_arn(f"{prop} (bucket ARN)", bucket.bucket_arn, BUCKET_ARN)
+
+
+def secret_policy_arn(secret: Any) -> str:
+    """The ARN a policy names for a secret: its full ARN, or, for a secret known by name
+    or partial ARN, that ARN with ``-??????`` (Secrets Manager's six-character suffix)."""
+    return secret.secret_full_arn or f"{secret.secret_arn}-??????"
+
+
+def check_secret(prop: str, secret: Any) -> List[str]:
+    """A Secrets Manager secret that reaches a policy, and its encryption key."""
+    from aws_cdk import aws_secretsmanager as secretsmanager
+
+    if not implements(secret, secretsmanager.ISecret):
+        return [
+            f"{prop}: got {_shown(secret)}; allowed: a secretsmanager.ISecret (for an existing "
+            "secret use secretsmanager.Secret.from_secret_complete_arn or from_secret_name_v2)"
+        ]
+    problems = check_arn(f"{prop} (secret ARN)", secret.secret_arn, SECRET_ARN)
+    if secret.encryption_key is not None:
+        problems += check_key(f"{prop}.encryption_key", secret.encryption_key)
+    return problems
+
+
+# --------------------------------------------------------------------------- the construct's props
+
+
+def hint_types(props: Mapping[str, Any]) -> List[str]:
+    """Type mistakes CDK users commonly make, with the fix (before the generic type check)."""
+    from aws_cdk import aws_ec2 as ec2
+
+    problems = []
+    subnets = props.get("subnets")
+    if isinstance(subnets, ec2.SelectedSubnets):
+        problems.append(
+            "subnets: got the result of vpc.select_subnets(...); allowed: a list of ec2.ISubnet "
+            "(pass vpc_subnets=ec2.SubnetSelection(...) with vpc, or selected.subnets)"
+        )
+    elif isinstance(subnets, (list, tuple)):
+        for i, subnet in enumerate(subnets):
+            if isinstance(subnet, str):
+                problems.append(
+                    f"subnets[{i}]: got the string {_shown(subnet)}; allowed: an ec2.ISubnet "
+                    f"(for a subnet id use ec2.Subnet.from_subnet_id(scope, id, {subnet!r}))"
+                )
+    for prop, *hint in (
+        ("bucket", "an s3.IBucket", "s3.Bucket.from_bucket_name(scope, id, ...)"),
+        ("encryption_key", "a kms.IKey", "kms.Key.from_key_arn(scope, id, ...)"),
+        ("workspace_encryption_key", "a kms.IKey", "kms.Key.from_key_arn(scope, id, ...)"),
+        (
+            "permissions_boundary", "an iam.IManagedPolicy",
+            "iam.ManagedPolicy.from_managed_policy_arn(scope, id, ...)",
+        ),
+        ("vpc", "an ec2.IVpc", "ec2.Vpc.from_lookup or ec2.Vpc.from_vpc_attributes"),
+    ):
+        value = props.get(prop)
+        if isinstance(value, str):
+            problems.append(
+                f"{prop}: got the string {_shown(value)}; allowed: {hint[0]}, not a name or ARN "
+                f"(for an existing one use {hint[1]})"
+            )
+    for prop, hint in (
+        ("security_groups", "ec2.SecurityGroup.from_security_group_id(scope, id, {!r})"),
+        ("git_secrets", "secretsmanager.Secret.from_secret_complete_arn(scope, id, {!r})"),
+    ):
+        values = props.get(prop)
+        if isinstance(values, (list, tuple)):
+            for i, value in enumerate(values):
+                if isinstance(value, str):
+                    problems.append(
+                        f"{prop}[{i}]: got the string {_shown(value)}; allowed: a construct "
+                        f"(for an existing one use {hint.format(value)})"
+                    )
+    return problems
+
+
+def _literal_region_account(stack: Any) -> Tuple[Optional[str], Optional[str]]:
+    region = None if is_token(stack.region) else stack.region
+    account = None if is_token(stack.account) else stack.account
+    return region, account
+
+
+def check_workspace_key(key: Any, stack: Any) -> List[str]:
+    """AWS's page on Workspace storage encryption: the key must be in the Studio's account and
+    region (literal ARNs only: a token passes)."""
+    problems = check_key("workspace_encryption_key", key)
+    if problems or key is None:
+        return problems
+    key_region, key_account = arn_region_account(key.key_arn)
+    region, account = _literal_region_account(stack)
+    for what, got, want in (("region", key_region, region), ("account", key_account, account)):
+        if got is not None and want is not None and got != want:
+            problems.append(
+                f"workspace_encryption_key: got a key in {what} {got!r}; allowed: a key in the "
+                f"Studio's {what} {want!r} (AWS's page 'Encrypting EMR Studio workspace notebooks "
+                "and files': the key must be in the same account and region as the Studio)"
+            )
+    return problems
+
+
+def check_location(bucket: Any, prefix: Any, encryption_key: Any) -> List[str]:
+    """One storage location: the bucket's ARN, the prefix, the key (or the bucket's own key)."""
+    problems = check_bucket("bucket", bucket) + check_prefix("prefix", prefix)
+    if encryption_key is not None:
+        problems += check_key("encryption_key", encryption_key)
+    elif not problems and bucket.encryption_key is not None:
+        problems += check_key("bucket.encryption_key", bucket.encryption_key)
+    return problems
+
+
+def _network_ids(props: Mapping[str, Any]) -> List[str]:
+    problems: List[str] = []
+    vpc = props.get("vpc")
+    if vpc is not None:
+        problems += check_ec2_id("vpc (vpc id)", vpc.vpc_id, "vpc")
+    for i, subnet in enumerate(props.get("subnets") or ()):
+        problems += check_ec2_id(f"subnets[{i}] (subnet id)", subnet.subnet_id, "subnet")
+    for i, group in enumerate(props.get("security_groups") or ()):
+        problems += check_ec2_id(
+            f"security_groups[{i}] (security group id)", group.security_group_id, "security group"
+        )
+    return problems
+
+
+def check_role_props(props: Mapping[str, Any], stack: Any) -> List[str]:
+    """Every value problem of :class:`~emr_studio_role.EmrStudioServiceRole`'s props (types
+    already checked), collected."""
+    from .options import GitSecretAccess, StudioCompute
+
+    problems: List[str] = []
+    problems += check_location(props["bucket"], props["prefix"], props["encryption_key"])
+    problems += check_workspace_key(props["workspace_encryption_key"], stack)
+    for i, secret in enumerate(props.get("git_secrets") or ()):
+        problems += check_secret(f"git_secrets[{i}]", secret)
+    problems += _network_ids(props)
+    problems += check_account("network_owner_account", props["network_owner_account"])
+    problems += check_role_name(props["role_name"])
+    problems += check_path(props["path"])
+    problems += check_description(props["description"])
+    if props["vpc_subnets"] is not None:
+        if props["vpc"] is None:
+            problems.append(
+                "vpc_subnets: got a SubnetSelection without vpc; allowed: only with vpc "
+                "(the selection is made from it)"
+            )
+        if props["subnets"]:
+            problems.append(
+                "vpc_subnets: got a SubnetSelection together with subnets; allowed: one of the two"
+            )
+    if props["network_owner_account"] is not None and props["tag_imported_resources"]:
+        problems.append(
+            f"tag_imported_resources: got True with network_owner_account="
+            f"{props['network_owner_account']!r}; allowed: False, because a VPC participant cannot "
+            "tag the owner's VPC and subnets (AWS RAM): the owner account tags them with "
+            "for-use-with-amazon-emr-managed-policies=true (see the README, 'Shared VPCs')"
+        )
+    access = props["git_secret_access"]
+    if props["compute"] is StudioCompute.EMR_SERVERLESS:
+        why = (
+            "the minimum EMR Serverless role (AWS's page) has only the storage "
+            "permissions, so it has no use for it"
+        )
+        if props["workspace_collaboration"]:
+            problems.append(
+                "workspace_collaboration: got True with compute=EMR_SERVERLESS; allowed: "
+                f"None or False, because {why}"
+            )
+        for name in ("vpc", "subnets", "vpc_subnets", "security_groups", "git_secrets",
+                     "network_owner_account"):
+            if props[name]:
+                problems.append(
+                    f"{name}: got {_shown(props[name])} with compute=EMR_SERVERLESS; allowed: "
+                    f"nothing, because {why}"
+                )
+        if access is not None:
+            problems.append(
+                f"git_secret_access: got {access!r} with compute=EMR_SERVERLESS; allowed: "
+                f"None, because {why}"
+            )
+    elif access is GitSecretAccess.LISTED_SECRETS and not props["git_secrets"]:
+        problems.append(
+            "git_secrets: got no secrets with git_secret_access=LISTED_SECRETS; allowed: "
+            "at least one secretsmanager.ISecret (with none, nothing would be readable; "
+            "use USER_ROLE to take secret access off the service role)"
+        )
+    return problems

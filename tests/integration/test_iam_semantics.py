@@ -174,12 +174,16 @@ CHECKS: Dict[str, Tuple[Check, ...]] = {
         Check(
             "arn:{p}:ec2:{r}:{a}:security-group/sg-0fedcba9876543210",
             {REQUEST_TAG: TAG_VALUE, CREATE_ACTION: "CreateSecurityGroup"},
+            # A guarded statement: exactly the page's arn:<p>:ec2:*:*:security-group/*.
+            scoped=False,
             label="new-sg",
         ),
         Check(
             "arn:{p}:ec2:{r}:{a}:network-interface/eni-0fedcba9876543210",
             {CREATE_ACTION: "CreateNetworkInterface"},
             extra=QT,
+            # A guarded statement: exactly the page's arn:<p>:ec2:*:*:network-interface/*.
+            scoped=False,
             label="new-eni",
         ),
     ),
@@ -487,26 +491,58 @@ def _trust_rows(scenario: str) -> List[Row]:
     ]
 
 
+#: AWS's user-permissions page: EMR Studio tags the Git secrets it creates with the
+#: creator's user id; the user role reads a secret only when that tag is its own aws:userid.
+USER_TAG = "aws:ResourceTag/for-use-with-amazon-emr-managed-user-policies"
+ALICE = "AROAEXAMPLEUSERROLE1:alice@example.com"
+BOB = "AROAEXAMPLEUSERROLE1:bob@example.com"
+
+
+def _evaluator_tag_keys(policy: Any) -> Any:
+    """The evaluator's IAM data lists Secrets Manager's service tag key only as the literal
+    ``secretsmanager:ResourceTag/tag-key`` and refuses ``secretsmanager:ResourceTag/<key>``.
+    AWS documents both ``secretsmanager:ResourceTag/<key>`` and ``aws:ResourceTag/<key>``
+    as the secret's tags, so the user role's condition is evaluated under the ``aws:`` key;
+    the value, ``${aws:userid}``, is left as it is, for the evaluator to substitute."""
+    text = json.dumps(policy).replace('"secretsmanager:ResourceTag/', '"aws:ResourceTag/')
+    return json.loads(text)
+
+
 def _user_rows() -> List[Row]:
-    """``grant_git_secret_read`` on a user role: GetSecretValue only with the tag."""
+    """``grant_git_secret_read`` on a user role (user level, the default): a user reads the Git
+    secrets tagged with their own ``aws:userid``, not another user's, not untagged ones."""
     check = CHECKS["secretsmanager:GetSecretValue"][0]
+    own = {"aws:userid": ALICE, USER_TAG: ALICE}
     row = Row(
-        id="keys_user_role|user role grant|secretsmanager:GetSecretValue|secret",
+        id="keys_user_role|user role grant|secretsmanager:GetSecretValue|own secret",
         scenario="keys_user_role",
         subject="user",
         action="secretsmanager:GetSecretValue",
         resource=check.resource,
-        context=dict(check.required),
+        context=own,
         kind="secret",
         expected="Allowed",
     )
+    denied = [
+        replace(row, id=f"{row.id}|{label}", context=context, expected="Denied")
+        for label, context in (
+            ("another user's secret", {"aws:userid": ALICE, USER_TAG: BOB}),
+            ("no user tag, only the EMR service tag", {"aws:userid": ALICE, **dict(check.required)}),
+            ("no tag", {"aws:userid": ALICE}),
+        )
+    ]
+    other = [
+        replace(row, id=f"{row.id}|other account", account=OTHER_ACCOUNT, expected="Denied",
+                resource_policy="grant"),
+        replace(row, id=f"{row.id}|other region", region=OTHER_REGION, expected="Denied"),
+    ]
     outside = replace(
         row,
-        id="keys_user_role|user role grant|secretsmanager:PutSecretValue|secret",
+        id="keys_user_role|user role grant|secretsmanager:PutSecretValue|own secret",
         action="secretsmanager:PutSecretValue",
         expected="Denied",
     )
-    return [row, *_variants(row, check), outside]
+    return [row, *denied, *other, outside]
 
 
 ROWS: List[Row] = [
@@ -649,7 +685,9 @@ def worlds(
     )
     user_id = _only(t, "AWS::IAM::Role", USER_ROLE_ID)
     user = expected_role(t, _resolver(t), user_id)
-    world.user_policies = [*user.managed.values(), *user.inline.values()]
+    world.user_policies = [
+        _evaluator_tag_keys(p) for p in [*user.managed.values(), *user.inline.values()]
+    ]
     assert world.user_policies, "grant_git_secret_read gave the user role no policy"
     out["keys_user_role"] = world
     return out

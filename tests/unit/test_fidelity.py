@@ -2,7 +2,9 @@
 
 Sids, actions and conditions must equal the page's, statement for statement.
 Resources must be the page's, with ``arn:aws`` replaced by the stack's
-partition and ``*:*`` (region, account) by the stack's region and account.
+partition and ``*:*`` (region, account) by the stack's region and account, except
+the two guarded statements, which keep the page's ``*:*`` (the page: "you must not
+change" them).
 """
 
 import json
@@ -26,10 +28,13 @@ NARROWED = {
 }
 
 
-def _narrow(page_arn: str) -> str:
-    """The page's ARN with our narrowing: the stack's partition, region and account."""
+def _narrow(page_arn: str, sid: str = "") -> str:
+    """The page's ARN with our narrowing: the stack's partition, region and account (only the
+    partition for a guarded statement)."""
     if page_arn == "*":
         return "*"
+    if sid in st.GUARDED_SIDS:
+        return page_arn.replace("arn:aws:", "arn:${AWS::Partition}:", 1)
     return re.sub(
         r"^arn:aws:([a-z0-9-]+):\*:\*:",
         r"arn:${AWS::Partition}:\1:${AWS::Region}:${AWS::AccountId}:",
@@ -68,7 +73,7 @@ def test_statement_condition_equals_the_page(default_template, sid):
 def test_statement_resources_are_the_page_narrowed_to_the_stack(default_template, sid):
     page = next(s for s in PAGE_STATEMENTS if s["Sid"] == sid)
     ours = sorted(rendered_resources(statements_by_sid(default_template)[sid]))
-    expected = NARROWED.get(sid) or sorted(_narrow(r) for r in as_list(page["Resource"]))
+    expected = NARROWED.get(sid) or sorted(_narrow(r, sid) for r in as_list(page["Resource"]))
     assert ours == sorted(expected)
 
 
@@ -115,7 +120,15 @@ def test_no_arn_is_written_with_a_hard_coded_partition(scenario_templates):
                     assert not node.startswith("arn:aws"), f"{name}: {node}"
 
 
+def test_guarded_statements_keep_the_page_region_and_account_wildcards(default_template):
+    for sid in st.GUARDED_SIDS:
+        (resource,) = rendered_resources(statements_by_sid(default_template)[sid])
+        assert resource.startswith("arn:${AWS::Partition}:ec2:*:*:"), resource
+
+
 def test_page_wildcards_are_narrowed_to_stack_region_and_account(default_template):
     for statement in statements_by_sid(default_template).values():
+        if statement["Sid"] in st.GUARDED_SIDS:
+            continue
         for resource in rendered_resources(statement):
             assert ":*:*:" not in resource, render(resource)

@@ -3,7 +3,7 @@
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_secretsmanager as sm
 
-from emr_studio_role import GitSecretAccess, StudioCompute
+from emr_studio_role import GitSecretAccess, SecretAccessLevel, StudioCompute
 from tests.helpers import (
     as_list,
     policy_statements,
@@ -47,18 +47,41 @@ def test_user_role_mode_takes_secret_access_off_the_service_role(user_role_templ
     assert "secretsmanager:GetSecretValue" not in actions
 
 
-def test_grant_git_secret_read_gives_the_tag_conditioned_statement_to_the_grantee():
-    def configure(stack):
-        return {}
+USER_LEVEL_CONDITION = {
+    "StringEquals": {
+        "secretsmanager:ResourceTag/for-use-with-amazon-emr-managed-user-policies": "${aws:userid}"
+    }
+}
 
-    stack, role = role_stack(configure, git_secret_access=GitSecretAccess.USER_ROLE)
+
+def _granted_statement(**grant):
+    stack, role = role_stack(git_secret_access=GitSecretAccess.USER_ROLE)
+    user = iam.Role(stack, "UserRole", assumed_by=iam.AccountRootPrincipal())
+    role.grant_git_secret_read(user, **grant)
+    (policy,) = template_of(stack).find_resources("AWS::IAM::Policy").values()
+    (statement,) = policy["Properties"]["PolicyDocument"]["Statement"]
+    return statement
+
+
+def test_grant_git_secret_read_defaults_to_the_user_level_condition():
+    statement = _granted_statement()
+    assert statement["Action"] == "secretsmanager:GetSecretValue"
+    assert statement["Condition"] == USER_LEVEL_CONDITION
+
+
+def test_grant_git_secret_read_at_service_level_gives_the_emr_tag_condition():
+    statement = _granted_statement(level=SecretAccessLevel.SERVICE)
+    assert statement["Condition"] == TAG_CONDITION
+
+
+def test_grant_git_secret_read_gives_the_statement_to_the_grantee():
+    stack, role = role_stack(git_secret_access=GitSecretAccess.USER_ROLE)
     user = iam.Role(stack, "UserRole", assumed_by=iam.AccountRootPrincipal())
     role.grant_git_secret_read(user)
     template = template_of(stack)
     (policy,) = template.find_resources("AWS::IAM::Policy").values()
     (statement,) = policy["Properties"]["PolicyDocument"]["Statement"]
     assert statement["Action"] == "secretsmanager:GetSecretValue"
-    assert statement["Condition"] == TAG_CONDITION
     assert rendered_resources(statement) == [
         "arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:*"
     ]

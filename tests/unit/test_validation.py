@@ -46,11 +46,18 @@ def test_prefix_of_exactly_1024_bytes_is_accepted():
     role_stack(prefix="a" * 1023 + "/")
 
 
-def test_prefix_token_is_not_refused():
+def test_prefix_token_followed_by_a_literal_slash_is_accepted():
     stack, _ = role_stack(
-        lambda s: {"prefix": CfnParameter(s, "Prefix", default="studio/").value_as_string}
+        lambda s: {"prefix": CfnParameter(s, "Prefix", default="studio").value_as_string + "/"}
     )
-    assert len(rendered_resources(statements_by_sid(template_of(stack))["ObjectActions"])) == 1
+    (resource,) = rendered_resources(statements_by_sid(template_of(stack))["ObjectActions"])
+    assert resource.endswith("/${Prefix}/*")
+
+
+def test_prefix_token_without_a_literal_trailing_slash_is_refused():
+    with pytest.raises(EmrStudioRoleValidationError) as err:
+        role_stack(lambda s: {"prefix": CfnParameter(s, "Prefix", default="studio").value_as_string})
+    assert "prefix:" in str(err.value) and "literal '/'" in str(err.value)
 
 
 def test_prefix_without_trailing_slash_does_not_grant_sibling_prefixes():
@@ -98,7 +105,7 @@ def test_key_arn_string_instead_of_ikey_is_refused():
 
 def test_bucket_name_string_instead_of_ibucket_is_refused():
     err = _refused(bucket="notebooks")
-    assert "bucket: got 'notebooks'" in str(err) and "s3.IBucket" in str(err)
+    assert "bucket: got the string 'notebooks'" in str(err) and "s3.IBucket" in str(err)
 
 
 def test_listed_secrets_without_secrets_is_refused():
