@@ -44,8 +44,17 @@ from aws_cdk import custom_resources as cr
 from constructs import Construct, IConstruct
 
 from .errors import EmrStudioRoleValidationError
+from .limits import (
+    MANAGED_POLICIES_PER_ROLE,
+    MANAGED_POLICY_MAX_CHARS,
+    ArnKind,
+    PolicyOverflowError,
+    PolicyPacker,
+    StatementShape,
+)
 from .nag import acknowledge
 from .statements import EMR_TAG_KEY, EMR_TAG_VALUE
+from .validation import secret_policy_arn
 
 #: The kinds of imported resource this construct tags (the ``kind`` of each pair).
 ResourceKind = Literal["vpc", "subnet", "security group", "secret"]
@@ -149,7 +158,7 @@ class ImportedResourceTagger(Construct):
                 cid = "Secret" + _id_part(secret.secret_arn, resource)
                 calls = self._secret_calls(secret)
                 # A secret known by name or partial ARN: match Secrets Manager's suffix.
-                arn = secret.secret_full_arn or f"{secret.secret_arn}-??????"
+                arn = secret_policy_arn(secret)
                 arns = secret_arns
             else:
                 prefix, arn_type, attr, _ = _EC2[kind]
@@ -167,18 +176,6 @@ class ImportedResourceTagger(Construct):
                 continue
             arns.append(arn)
             planned.append((cid, *calls))
-
-        #: The policy of the Lambda's role: the tag calls on exactly these resources.
-        self.policy = iam.ManagedPolicy(
-            self,
-            "Policy",
-            description=(
-                f"Tag imported EMR Studio resources with {tag_key}={tag_value} (and remove the "
-                "tag on delete), on exactly those resources"
-            ),
-            statements=self._statements(ec2_arns, secret_arns),
-        )
-        # A secret known by name has "-??????" in its ARN: cdk-nag's IAM5 flags only "*".
 
         existing = stack.node.try_find_child(SINGLETON_ID)
         #: The Lambda's log group, when this construct created the singleton Lambda.
@@ -213,7 +210,40 @@ class ImportedResourceTagger(Construct):
             role = existing.role  # type: ignore[attr-defined]
         #: The role the custom resources' Lambda runs with (the singleton's).
         self.role: iam.IRole = role
-        self.policy.attach_to_role(role)
+
+        def new_policy(count: int, statements: List[iam.PolicyStatement]) -> iam.ManagedPolicy:
+            return iam.ManagedPolicy(
+                self,
+                "Policy" if count == 1 else f"Policy{count}",
+                description=(
+                    f"Tag imported EMR Studio resources with {tag_key}={tag_value} (and remove "
+                    "the tag on delete), on exactly those resources"
+                    + ("" if count == 1 else f", part {count}")
+                ),
+                statements=statements,
+                roles=[role],
+            )
+
+        # As many policies of at most 6,144 characters as the ARNs need; the Lambda's role
+        # also holds its logs policy, so one fewer than IAM's quota of 10.
+        packer = PolicyPacker(new_policy, quota=MANAGED_POLICIES_PER_ROLE - 1)
+        try:
+            packer.add(self._statements(ec2_arns, secret_arns))
+        except PolicyOverflowError as overflow:
+            raise EmrStudioRoleValidationError(
+                self.node.path,
+                [
+                    f"resources: {len(planned)} imported resources would need {overflow.needed} "
+                    f"tagging policies of at most {MANAGED_POLICY_MAX_CHARS} characters; allowed: "
+                    f"what fits in {MANAGED_POLICIES_PER_ROLE - 1} (tag the rest yourself)"
+                ],
+            ) from None
+        #: The policies of the Lambda's role: the tag calls on exactly these resources.
+        self.policies: List[iam.ManagedPolicy] = list(packer.policies)
+        #: The first of :attr:`policies`.
+        self.policy = self.policies[0]
+        #: Upper bound of each policy's deployed size in characters (``limits.py``).
+        self.policy_size_bounds: List[int] = list(packer.bounds)
 
         for cid, create, delete in planned:
             custom = cr.AwsCustomResource(
@@ -228,7 +258,7 @@ class ImportedResourceTagger(Construct):
                 # The call's timeout in CloudFormation (default 1 hour): tagging takes seconds.
                 service_timeout=Duration.minutes(5),
             )
-            custom.node.add_dependency(self.policy)
+            custom.node.add_dependency(*self.policies)
             self.custom_resources[cid] = custom
 
         if logs_policy is not None:
@@ -293,7 +323,9 @@ class ImportedResourceTagger(Construct):
 
     # ----------------------------------------------------------------- policy
 
-    def _statements(self, ec2_arns: List[str], secret_arns: List[str]) -> List[iam.PolicyStatement]:
+    def _statements(
+        self, ec2_arns: List[str], secret_arns: List[str]
+    ) -> List[Tuple[StatementShape, List[str], bool]]:
         only_key = {
             "ForAllValues:StringEquals": {"aws:TagKeys": [self.tag_key]},
             # ForAllValues is true when the request has no tag keys at all, and a
@@ -304,19 +336,17 @@ class ImportedResourceTagger(Construct):
             **only_key,
             "StringEquals": {f"aws:RequestTag/{self.tag_key}": self.tag_value},
         }
-        out: List[iam.PolicyStatement] = []
-        for sid, actions, arns, condition in (
-            ("TagImportedEc2Resources", ["ec2:CreateTags"], ec2_arns, with_value),
-            ("UntagImportedEc2Resources", ["ec2:DeleteTags"], ec2_arns, only_key),
-            ("TagImportedSecrets", ["secretsmanager:TagResource"], secret_arns, with_value),
-            ("UntagImportedSecrets", ["secretsmanager:UntagResource"], secret_arns, only_key),
+        out: List[Tuple[StatementShape, List[str], bool]] = []
+        for sid, actions, arns, condition, kind in (
+            ("TagImportedEc2Resources", ("ec2:CreateTags",), ec2_arns, with_value, ArnKind.ANY),
+            ("UntagImportedEc2Resources", ("ec2:DeleteTags",), ec2_arns, only_key, ArnKind.ANY),
+            ("TagImportedSecrets", ("secretsmanager:TagResource",), secret_arns, with_value,
+             ArnKind.SECRET),
+            ("UntagImportedSecrets", ("secretsmanager:UntagResource",), secret_arns, only_key,
+             ArnKind.SECRET),
         ):
             if arns:
-                out.append(
-                    iam.PolicyStatement(
-                        sid=sid, actions=actions, resources=list(arns), conditions=condition
-                    )
-                )
+                out.append((StatementShape(sid, actions, kind, condition), list(arns), False))
         return out
 
     # -------------------------------------------------------------------- nag

@@ -20,7 +20,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_secretsmanager as secretsmanager
-from constructs import Construct
+from constructs import Construct, IValidation
 
 from . import statements as st
 from . import typecheck
@@ -185,7 +185,9 @@ class EmrStudioServiceRole(Construct):
         if problems:
             raise EmrStudioRoleValidationError(self.node.path, problems)
         if vpc_subnets is not None:
-            subnets = tuple(vpc.select_subnets(vpc_subnets).subnets)  # type: ignore[union-attr]
+            # A jsii struct: its fields as keyword arguments.
+            selection = dict(vpc_subnets._values)  # type: ignore[attr-defined]
+            subnets = tuple(vpc.select_subnets(**selection).subnets)  # type: ignore[union-attr]
 
         serverless = compute is StudioCompute.EMR_SERVERLESS
         #: What the Studio runs on.
@@ -257,6 +259,8 @@ class EmrStudioServiceRole(Construct):
         )
         if page:
             guard(self, lambda: self.policies, self._guarded_expected())
+        self._synthesized = False
+        self.node.add_validation(_MarkSynthesized(self))
 
     # ------------------------------------------------------------- IGrantable
 
@@ -476,7 +480,7 @@ class EmrStudioServiceRole(Construct):
         return location
 
     def _check_open(self, method: str) -> None:
-        if self.node.locked:
+        if self._synthesized or self.node.locked:
             raise EmrStudioRoleValidationError(
                 self.node.path,
                 [
@@ -590,3 +594,16 @@ class EmrStudioServiceRole(Construct):
         if problems:
             raise EmrStudioRoleValidationError(self.node.path, problems)
         return self.role.grant_pass_role(grantee)
+
+
+@jsii.implements(IValidation)
+class _MarkSynthesized:
+    """Runs when the app is synthesized: from then on, a change to the role would not be in the
+    template (and CDK has frozen its statements), so the methods that change it refuse."""
+
+    def __init__(self, owner: EmrStudioServiceRole) -> None:
+        self._owner = owner
+
+    def validate(self) -> List[str]:
+        self._owner._synthesized = True
+        return []

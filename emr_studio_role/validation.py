@@ -360,8 +360,14 @@ def check_secret(prop: str, secret: Any) -> List[str]:
 def hint_types(props: Mapping[str, Any]) -> List[str]:
     """Type mistakes CDK users commonly make, with the fix (before the generic type check)."""
     from aws_cdk import aws_ec2 as ec2
+    from aws_cdk import aws_s3 as s3
 
     problems = []
+    if isinstance(props.get("bucket"), s3.CfnBucket):
+        problems.append(
+            f"bucket: got {_shown(props['bucket'])}, an L1 CfnBucket; allowed: an s3.IBucket "
+            "(wrap it with s3.Bucket.from_cfn_bucket(cfn_bucket))"
+        )
     subnets = props.get("subnets")
     if isinstance(subnets, ec2.SelectedSubnets):
         problems.append(
