@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable, List, Sequence, Tuple
 
-from aws_cdk import Acknowledgment, IPolicyValidationPlugin, Stack, Validations
+from aws_cdk import Acknowledgment, Annotations, IPolicyValidationPlugin, Stack, Validations
 from cdk_nag import AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks
 from constructs import IConstruct
 
@@ -25,11 +25,59 @@ def nag_plugins(scope: IConstruct) -> List[IPolicyValidationPlugin]:
     ]
 
 
+#: Warning id when a finding id cannot be written as a CDK validation id.
+WARN_UNACKNOWLEDGEABLE = "emr-studio-role:findingNotAcknowledgeable"
+_OPEN = {"]": "[", ")": "(", "}": "{"}
+
+
+def writable_id(rule_id: str) -> bool:
+    """True when CDK's Validations accept ``rule_id``: every closing bracket closes the last
+    open one (aws-cdk-lib core/lib/validation/private/validation-id.js refuses an unmatched
+    or mismatched closing bracket; an unclosed opening one is accepted)."""
+    stack: List[str] = []
+    for c in rule_id:
+        if c in "[({":
+            stack.append(c)
+        elif c in _OPEN:
+            if not stack or stack.pop() != _OPEN[c]:
+                return False
+    return True
+
+
 def acknowledge(scope: IConstruct, findings: Iterable[Tuple[str, str]]) -> None:
-    """Acknowledge ``(finding id, reason)`` pairs on ``scope``, in one call."""
-    acks = [Acknowledgment(id=i, reason=r) for i, r in findings]
+    """Acknowledge ``(finding id, reason)`` pairs on ``scope``, in one call.
+
+    A cdk-nag finding id is given with its pack's namespace (``AwsSolutions::...``): CDK
+    matches such an id whatever it holds (a space in an S3 prefix included), while an id
+    without a namespace is matched only where it has no space.  An id that CDK cannot
+    hold at all (an S3 prefix with unbalanced brackets) is not acknowledged: a warning
+    names it, so that nothing is dropped silently.
+    """
+    acks = []
+    for rule_id, reason in findings:
+        if not writable_id(rule_id):
+            Annotations.of(scope).add_warning_v2(
+                WARN_UNACKNOWLEDGEABLE,
+                f"The cdk-nag finding '{rule_id}' cannot be acknowledged here: CDK's validation ids "
+                "cannot hold unbalanced brackets. If you run cdk-nag, acknowledge the rule on this "
+                f"policy yourself (reason: {reason})",
+            )
+            continue
+        pack = rule_id.split("-", 1)[0]
+        if " " in rule_id and pack in _PACK_NAMESPACES:
+            rule_id = f"{_PACK_NAMESPACES[pack]}::{rule_id}"
+        acks.append(Acknowledgment(id=rule_id, reason=reason))
     if acks:
         Validations.of(scope).acknowledge(*acks)
+
+
+#: cdk-nag 3's plugin namespace by rule prefix.
+_PACK_NAMESPACES = {
+    "AwsSolutions": "AwsSolutions",
+    "HIPAA.Security": "HIPAA.Security",
+    "NIST.800.53.R5": "NIST.800.53.R5",
+    "PCI.DSS.321": "PCI.DSS.321",
+}
 
 
 def nag_repr(stack: Stack, value: str) -> str:
@@ -52,14 +100,18 @@ def _repr(node: Any) -> str:
     return str(node)
 
 
+def _finding_id(resource: str) -> str:
+    return f"AwsSolutions-IAM5[Resource::{resource}]"
+
+
 def iam5_resource(stack: Stack, resource: str) -> str:
     """The finding id of AwsSolutions-IAM5 for one wildcard resource."""
-    return f"AwsSolutions-IAM5[Resource::{nag_repr(stack, resource)}]"
+    return _finding_id(nag_repr(stack, resource))
 
 
 def iam5_resources(stack: Stack, resources: Sequence[str]) -> List[str]:
     """:func:`iam5_resource` of each resource, resolved in one call to the jsii runtime."""
-    return [f"AwsSolutions-IAM5[Resource::{_repr(r)}]" for r in stack.resolve(list(resources))]
+    return [_finding_id(_repr(r)) for r in stack.resolve(list(resources))]
 
 
 REPLICATION_REASON = (

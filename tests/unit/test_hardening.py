@@ -369,3 +369,21 @@ def test_vpc_subnets_without_a_vpc_is_refused():
 def test_token_prefix_parameter_is_refused_without_slash():
     text = _refused(lambda s: {"prefix": CfnParameter(s, "P").value_as_string})
     assert "literal '/'" in text
+
+
+@pytest.mark.parametrize("prefix", ["my notes/", "a+b=c,d@e/", "x[y/", "a::b/"])
+def test_nag_acknowledgments_match_a_legal_prefix(prefix):
+    from tests.helpers import app_stack
+
+    app, _ = app_stack({"prefix": prefix})
+    assert app.synth().get_stack_by_name("EmrStudioServiceRoleStack").template
+
+
+def test_a_finding_cdk_cannot_hold_is_warned_about_not_dropped():
+    from aws_cdk.assertions import Annotations, Match
+
+    stack, _ = role_stack(prefix="a}b/")
+    warnings = Annotations.from_stack(stack).find_warning(
+        "*", Match.string_like_regexp("cannot be acknowledged")
+    )
+    assert len(warnings) == 1
