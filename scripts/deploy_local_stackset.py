@@ -8,9 +8,11 @@ No AWS account is needed.  The script:
 2. starts ``moto_server`` on 127.0.0.1 (as ``make deploy-local`` does);
 3. creates a StackSet from the synthesized ``AWS::CloudFormation::StackSet``'s
    ``TemplateBody`` and ``Capabilities``, and stack instances in two accounts x the
-   StackSet's regions.  moto has no AWS Organizations behind service-managed
-   StackSets' auto-deployment, so the instances are created **self-managed**, account
-   by account: the template each account gets is the same;
+   StackSet's regions.  The instances are created **self-managed**, account by
+   account, so that each is a stack CloudFormation can describe and the read-back
+   can resolve; the template each account gets is the one the service-managed
+   StackSet deploys (tests/integration also runs it service-managed, with moto's
+   Organizations);
 4. in each account (moto's STS ``AssumeRole`` into ``arn:aws:iam::<account>:role/any``)
    and region, reads the role back through the IAM API, compares it with the member
    template (every intrinsic resolved against that stack instance), and checks that it

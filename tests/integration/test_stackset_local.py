@@ -31,6 +31,7 @@ from scripts.deploy_local_stackset import (
     create_stackset,
     distinct_roles_problems,
     stackset_properties,
+    trust_problems,
 )
 from tests.helpers import FEATURE_FLAGS
 
@@ -132,3 +133,79 @@ def test_the_check_reports_a_role_trusting_another_region(aws, stackset_props, r
         assert result.verdict().startswith(f"deploy-local-stackset: MISMATCH: {account}/{region}")
     finally:
         iam.update_assume_role_policy(RoleName=role_name, PolicyDocument=json.dumps(trust))
+
+
+# --------------------------------------------------------------------------- service-managed, as synthesized
+
+
+@pytest.fixture(scope="module")
+def organization(aws) -> Dict[str, Any]:
+    """moto's Organizations in the administrator account: two OUs, one new account in each."""
+    org = aws.client("organizations")
+    org.create_organization(FeatureSet="ALL")
+    root = org.list_roots()["Roots"][0]["Id"]
+    ous, accounts = [], []
+    for name in ("analytics", "science"):
+        ou = org.create_organizational_unit(ParentId=root, Name=name)["OrganizationalUnit"]["Id"]
+        account = org.create_account(Email=f"{name}@example.com", AccountName=name)["CreateAccountStatus"][
+            "AccountId"
+        ]
+        org.move_account(AccountId=account, SourceParentId=root, DestinationParentId=ou)
+        ous.append(ou)
+        accounts.append(account)
+    return {"ous": ous, "accounts": accounts}
+
+
+@pytest.fixture(scope="module")
+def service_managed(aws, organization) -> Dict[str, Any]:
+    """The app's StackSet for moto's OUs, created with its synthesized properties as they are."""
+    app = App(
+        context={
+            **FEATURE_FLAGS,
+            "stackSetOrganizationalUnits": ",".join(organization["ous"]),
+            "stackSetRegions": ",".join(REGIONS),
+        }
+    )
+    props = stackset_properties(Template.from_stack(add_stackset_from_context(app)).to_json())
+    cfn = aws.client("cloudformation")
+    cfn.create_stack_set(
+        StackSetName="EmrStudioRoleServiceManaged",
+        TemplateBody=props["TemplateBody"],
+        Capabilities=props["Capabilities"],
+        PermissionModel=props["PermissionModel"],
+        AutoDeployment=props["AutoDeployment"],
+        ManagedExecution=props["ManagedExecution"],
+        CallAs=props["CallAs"],
+    )
+    for group in props["StackInstancesGroup"]:
+        cfn.create_stack_instances(
+            StackSetName="EmrStudioRoleServiceManaged",
+            DeploymentTargets=group["DeploymentTargets"],
+            Regions=group["Regions"],
+            CallAs=props["CallAs"],
+        )
+    summaries = cfn.list_stack_instances(StackSetName="EmrStudioRoleServiceManaged")["Summaries"]
+    return {"props": props, "instances": sorted((s["Account"], s["Region"]) for s in summaries)}
+
+
+def test_service_managed_stackset_deploys_to_every_account_of_the_ous(organization, service_managed):
+    assert service_managed["props"]["PermissionModel"] == "SERVICE_MANAGED"
+    assert service_managed["instances"] == sorted((a, r) for a in organization["accounts"] for r in REGIONS)
+
+
+def test_service_managed_roles_trust_emr_only_for_their_account_and_region(
+    aws, organization, service_managed
+):
+    for account in organization["accounts"]:
+        iam = account_session(aws, account, REGION).client("iam")
+        trusts = [
+            r["AssumeRolePolicyDocument"]
+            for r in iam.list_roles()["Roles"]
+            if "elasticmapreduce" in json.dumps(r["AssumeRolePolicyDocument"])
+        ]
+        regions = []
+        for trust in trusts:
+            region = trust["Statement"][0]["Condition"]["ArnLike"]["aws:SourceArn"].split(":")[3]
+            assert trust_problems(trust, "aws", account, region) == []
+            regions.append(region)
+        assert sorted(regions) == sorted(REGIONS), f"account {account}: one role per region"
