@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Dict, Mapping, Optional
 
 import pytest
-from aws_cdk import App, Stack, Validations
+from aws_cdk import App, Environment, Stack, Stage, Validations
 from aws_cdk.assertions import Template
 
 from emr_studio_role import EmrStudioChecks, EmrStudioRoleValidationError
@@ -360,3 +360,11 @@ def test_the_members_resources_are_the_apps_role_stack_for_the_same_context(extr
     for resources in (app_stack_resources, member_resources):
         resources.pop("CDKMetadata", None)
     assert member_resources == app_stack_resources
+
+
+def test_a_member_bound_to_an_environment_by_its_stage_is_refused():
+    """Inside a Stage with an env, the member would inherit it: refused, not silently pinned."""
+    env = Environment(account="111122223333", region="eu-west-1")
+    stage = Stage(App(context=FEATURE_FLAGS), "Prod", env=env)
+    with pytest.raises(EmrStudioRoleValidationError, match="must be environment-agnostic"):
+        EmrStudioRoleStackSet(Stack(stage, "Holder"), "Set", organizational_units=OUS, regions=REGIONS)
