@@ -226,6 +226,31 @@ def distinct_roles_problems(results: Sequence[InstanceResult]) -> List[str]:
 # --------------------------------------------------------------------------- the run
 
 
+def run_synth(cmd: Sequence[str], env: Mapping[str, str], timeout: int) -> None:
+    """Run the CLI in a process group of its own; on failure, timeout or alarm, end the whole group.
+
+    ``npx`` starts node, which starts the app: killing ``npx`` alone would leave them running.
+    """
+    child = subprocess.Popen(
+        list(cmd), cwd=ROOT, env=dict(env), stdin=subprocess.DEVNULL, start_new_session=True
+    )
+    try:
+        returncode = child.wait(timeout=timeout)
+    except BaseException:
+        _kill_group(child)
+        raise
+    if returncode != 0:
+        raise RuntimeError(f"`{' '.join(cmd)}` failed with exit code {returncode}")
+
+
+def _kill_group(child: subprocess.Popen) -> None:
+    try:
+        os.killpg(child.pid, signal.SIGKILL)  # the group this script started, and only it
+    except ProcessLookupError:
+        pass
+    child.wait(timeout=10)
+
+
 class _Timeout(Exception):
     pass
 
@@ -247,6 +272,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     log_path = work / "moto.log"
     proc = None
     ok = False
+    stage = "synth"
     started = time.monotonic()
     signal.signal(signal.SIGALRM, _on_alarm)
     signal.alarm(args.timeout)
@@ -263,8 +289,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print("$ " + " ".join(cmd), flush=True)
         # The app stays environment-agnostic: no CDK_DEFAULT_* from the local environment.
         synth_env = {k: v for k, v in env.items() if not k.startswith("CDK_DEFAULT_")}
-        subprocess.run(cmd, cwd=ROOT, env=synth_env, stdin=subprocess.DEVNULL, check=True,
-                       timeout=max(30, args.timeout - 60))
+        run_synth(cmd, synth_env, timeout=max(30, args.timeout - 60))
+        stage = "deploy"
         templates = stack_templates(assembly)
         holders = [name for name, t in templates.items()
                    if any(r["Type"] == STACKSET_TYPE for r in t.get("Resources", {}).values())]
@@ -303,7 +329,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return 1
     except Exception as error:
         print(f"\ndeploy-local-stackset: FAILED: {error}", file=sys.stderr)
-        if log_path.exists():
+        if stage == "deploy" and log_path.exists():
             tail = log_path.read_text(errors="replace").splitlines()[-20:]
             print("moto_server log (last lines):\n  " + "\n  ".join(tail), file=sys.stderr)
         return 1
