@@ -44,6 +44,13 @@ test: setup
 deploy-local: setup
 	$(PY) scripts/deploy_local.py $(DEPLOY_LOCAL_ARGS)
 
+## deploy-local-stackset: synthesize the app with -c stackSetOrganizationalUnits/-c stackSetRegions, create
+##   the StackSet's member template in two accounts x its regions on a local moto server (no AWS
+##   account), read each role back and print a verdict per stack instance (README: Roll out to an organization)
+.PHONY: deploy-local-stackset
+deploy-local-stackset: setup
+	$(PY) scripts/deploy_local_stackset.py $(DEPLOY_LOCAL_STACKSET_ARGS)
+
 ## docs: regenerate docs/permissions.md from the code's statement data (tests/unit/test_docs.py checks it)
 docs: setup
 	$(PY) -m emr_studio_role.docs --write docs/permissions.md

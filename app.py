@@ -8,6 +8,7 @@ from aws_cdk import App, Validations
 from emr_studio_role import EmrStudioChecks
 from emr_studio_role.nag import nag_plugins
 from emr_studio_role.stack import EmrStudioServiceRoleStack, StudioStackConfig, environment_from
+from emr_studio_role.stackset import add_stackset_from_context
 
 app = App()
 EmrStudioServiceRoleStack(
@@ -16,6 +17,8 @@ EmrStudioServiceRoleStack(
     config=StudioStackConfig.from_context(app.node.try_get_context),
     env=environment_from(os.environ),
 )
+# With -c stackSetOrganizationalUnits=... -c stackSetRegions=...: a StackSet of that stack (README).
+add_stackset_from_context(app)
 # The four cdk-nag packs, and this package's own check of every EMR Studio role in the app.
 Validations.of(app).add_plugins(*nag_plugins(app), EmrStudioChecks())
 app.synth()
