@@ -37,6 +37,7 @@ from .limits import (
 )
 from .nag import acknowledge, iam5_resources
 from .options import GitSecretAccess, SecretAccessLevel, StorageLocation, StudioCompute
+from .storage import Item, StorageLedger
 from .tagging import tag_studio_resources
 from .trust import studio_trust_principal, trust_conditions
 
@@ -47,12 +48,6 @@ __all__ = [
     "StorageLocation",
     "StudioCompute",
 ]
-
-# The three storage statements (page step 3 and the Serverless minimum policy): they take
-# one more resource per location.
-_OBJECT = StatementShape(st.OBJECT_ACTIONS_SID, st.S3_OBJECT_ACTIONS, ArnKind.BUCKET)
-_BUCKET = StatementShape(st.BUCKET_ACTIONS_SID, st.S3_BUCKET_ACTIONS, ArnKind.BUCKET)
-_KEY = StatementShape(st.KMS_ACTIONS_SID, st.KMS_ACTIONS, ArnKind.KMS_KEY)
 
 _ARN_FORMATS = {"/": ArnFormat.SLASH_RESOURCE_NAME, ":": ArnFormat.COLON_RESOURCE_NAME}
 
@@ -205,9 +200,7 @@ class EmrStudioServiceRole(Construct):
         #: The Studio's subnets (``subnets``, or those ``vpc_subnets`` selects).
         self.subnets: Tuple[ec2.ISubnet, ...] = subnets
         self._git_secrets = git_secrets
-        self._locations: List[StorageLocation] = []
-        self._seen: Dict[Tuple[str, str, str], int] = {}
-        self._granted: Dict[StatementShape, set] = {_OBJECT: set(), _BUCKET: set(), _KEY: set()}
+        self._storage = StorageLedger(PROP_TYPES)
 
         cache = _stack_cache(stack)
         if "trust" not in cache:
@@ -230,13 +223,10 @@ class EmrStudioServiceRole(Construct):
         if decrypt is not None:
             items.append(decrypt)
         storage, location, key_arn = self._plan_location(bucket, prefix, encryption_key)
-        workspace_key = (
-            [(_KEY, [workspace_encryption_key.key_arn], True)]
-            if workspace_encryption_key is not None and workspace_encryption_key.key_arn != key_arn
-            else []
-        )
+        workspace_arn = workspace_encryption_key.key_arn if workspace_encryption_key else None
+        workspace_key = [] if workspace_arn == key_arn else self._storage.key_item(workspace_arn)
         touched = self._pack(items + storage + workspace_key, "the page's statements and storage")
-        self._record(location, key_arn)
+        self._storage.record(location, key_arn, [workspace_arn] if workspace_arn else [])
         findings: Dict[int, List[Tuple[str, str]]] = {}
         page_findings = self._page_wildcards(page)
         for policies in touched[: len(page)]:
@@ -448,7 +438,7 @@ class EmrStudioServiceRole(Construct):
     @property
     def storage_locations(self) -> Tuple[StorageLocation, ...]:
         """Every S3 location the role grants, in the order added (identical ones merged)."""
-        return tuple(self._locations)
+        return tuple(self._storage.locations)
 
     def add_storage_location(
         self,
@@ -471,7 +461,7 @@ class EmrStudioServiceRole(Construct):
         if not storage:
             return location
         touched = self._pack(storage, f"add_storage_location({location.prefix!r})")
-        self._record(location, key_arn)
+        self._storage.record(location, key_arn)
         findings: Dict[int, List[Tuple[str, str]]] = {}
         self._object_finding(touched[0], storage[0][1][0], findings)
         for policy in self._packer.policies:
@@ -491,45 +481,11 @@ class EmrStudioServiceRole(Construct):
 
     def _plan_location(
         self, bucket: Any, prefix: Any, encryption_key: Any
-    ) -> Tuple[List[Tuple[StatementShape, List[str], bool]], StorageLocation, str]:
-        """Check one location and say what it adds: ``(items, location, key ARN or "")``.
-
-        Nothing is changed here; :meth:`_record` records it once the policies took it.
-        """
-        problems = typecheck.check_all(
-            {"bucket": bucket, "prefix": prefix, "encryption_key": encryption_key},
-            {k: PROP_TYPES[k] for k in ("bucket", "prefix", "encryption_key")},
-        )
-        if not problems:
-            problems = v.check_location(bucket, prefix, encryption_key)
+    ) -> Tuple[List[Item], StorageLocation, str]:
+        problems, items, location, key_arn = self._storage.plan(bucket, prefix, encryption_key)
         if problems:
             raise EmrStudioRoleValidationError(self.node.path, problems)
-        key = encryption_key if encryption_key is not None else bucket.encryption_key
-        norm = v.normalize_prefix(prefix)
-        location = StorageLocation(bucket, norm, key)
-        bucket_arn = bucket.bucket_arn
-        key_arn = key.key_arn if key is not None else ""
-        seen = self._seen.get((bucket_arn, norm, key_arn))
-        if seen is not None:
-            return [], self._locations[seen], key_arn
-        items: List[Tuple[StatementShape, List[str], bool]] = []
-        object_arn = f"{bucket_arn}/{norm}*"
-        if object_arn not in self._granted[_OBJECT]:
-            items.append((_OBJECT, [object_arn], True))
-        if bucket_arn not in self._granted[_BUCKET]:
-            items.append((_BUCKET, [bucket_arn], True))
-        if key_arn and key_arn not in self._granted[_KEY]:
-            items.append((_KEY, [key_arn], True))
         return items, location, key_arn
-
-    def _record(self, location: StorageLocation, key_arn: str) -> None:
-        bucket_arn = location.bucket.bucket_arn
-        self._seen[(bucket_arn, location.prefix, key_arn)] = len(self._locations)
-        self._locations.append(location)
-        self._granted[_OBJECT].add(f"{bucket_arn}/{location.prefix}*")
-        self._granted[_BUCKET].add(bucket_arn)
-        if key_arn:
-            self._granted[_KEY].add(key_arn)
 
     def _object_finding(
         self, policies: List[Any], object_arn: str, findings: Dict[int, List[Tuple[str, str]]]
