@@ -4,15 +4,22 @@ from .checks import EmrStudioChecks
 from .errors import EmrStudioRoleValidationError
 from .role import EmrStudioServiceRole, GitSecretAccess, StorageLocation, StudioCompute
 from .statements import EMR_TAG_KEY, EMR_TAG_VALUE, GUARDED_SIDS
+from .studio import EmrStudio, IdcUserAssignment, SessionIdentityType, StudioAuthMode
+from .user_policies import UserPolicyLevel
 
 __all__ = [
     "EMR_TAG_KEY",
     "EMR_TAG_VALUE",
     "GUARDED_SIDS",
+    "EmrStudio",
     "EmrStudioChecks",
     "EmrStudioRoleValidationError",
     "EmrStudioServiceRole",
     "GitSecretAccess",
+    "IdcUserAssignment",
+    "SessionIdentityType",
     "StorageLocation",
+    "StudioAuthMode",
     "StudioCompute",
+    "UserPolicyLevel",
 ]
