@@ -230,9 +230,8 @@ def test_workspace_group_sends_tcp_18888_to_engine_and_tcp_443_anywhere_only(iam
         r["Properties"] for r in template.find_resources("AWS::EC2::SecurityGroupEgress").values()
         if r["Properties"]["GroupId"] == {"Fn::GetAtt": [workspace, "GroupId"]}
     ]
-    assert [(e["IpProtocol"], e["FromPort"], e["ToPort"], e["DestinationSecurityGroupId"]) for e in separate] == [
-        ("tcp", 18888, 18888, {"Fn::GetAtt": [engine, "GroupId"]})
-    ]
+    rules = [(e["IpProtocol"], e["FromPort"], e["ToPort"], e["DestinationSecurityGroupId"]) for e in separate]
+    assert rules == [("tcp", 18888, 18888, {"Fn::GetAtt": [engine, "GroupId"]})]
 
 
 def test_neither_group_allows_all_outbound_traffic(iam_mode):
@@ -366,7 +365,8 @@ def test_session_policy_is_attached_to_the_user_role(idc_mode):
 def test_session_policy_passes_this_studios_service_role(idc_mode):
     stack, studio, _ = idc_mode
     document = stack.resolve(studio.user_policy(UserPolicyLevel.BASIC).policy.document.to_json())
-    (passing,) = [s for s in document["Statement"] if s["Sid"] == "AllowPassingServiceRoleForWorkspaceCreation"]
+    sid = "AllowPassingServiceRoleForWorkspaceCreation"
+    (passing,) = [s for s in document["Statement"] if s["Sid"] == sid]
     role_id = stack.get_logical_id(studio.service_role.role.node.default_child)
     assert passing["Resource"] == {"Fn::GetAtt": [role_id, "Arn"]}
 
@@ -450,15 +450,18 @@ def test_federation_props_reach_the_studio_in_iam_mode():
             idp_relay_state_parameter_name="RelayState")
     Template.from_stack(stack).has_resource_properties(
         "AWS::EMR::Studio",
-        {"IdpAuthUrl": "https://example.okta.com/app/x/y/sso/saml", "IdpRelayStateParameterName": "RelayState"},
+        {
+            "IdpAuthUrl": "https://example.okta.com/app/x/y/sso/saml",
+            "IdpRelayStateParameterName": "RelayState",
+        },
     )
 
 
 def test_federation_props_are_refused_in_identity_center_mode():
     error = _refused(auth_mode=StudioAuthMode.IAM_IDENTITY_CENTER,
                      idp_auth_url="https://example.okta.com/x", idp_relay_state_parameter_name="RelayState")
-    assert any(p.startswith("idp_auth_url: got 'https://example.okta.com/x' with auth_mode=IAM_IDENTITY_CENTER")
-               for p in error.problems)
+    expected = "idp_auth_url: got 'https://example.okta.com/x' with auth_mode=IAM_IDENTITY_CENTER"
+    assert any(p.startswith(expected) for p in error.problems)
     assert any(p.startswith("idp_relay_state_parameter_name:") for p in error.problems)
 
 
@@ -473,7 +476,11 @@ def test_trusted_identity_propagation_props_reach_the_studio():
             idc_instance_arn=IDC_ARN, idc_user_assignment=IdcUserAssignment.REQUIRED)
     Template.from_stack(stack).has_resource_properties(
         "AWS::EMR::Studio",
-        {"TrustedIdentityPropagationEnabled": True, "IdcInstanceArn": IDC_ARN, "IdcUserAssignment": "REQUIRED"},
+        {
+            "TrustedIdentityPropagationEnabled": True,
+            "IdcInstanceArn": IDC_ARN,
+            "IdcUserAssignment": "REQUIRED",
+        },
     )
 
 
@@ -610,7 +617,9 @@ def test_workspace_key_encrypts_the_studio_and_is_granted_to_the_service_role():
     studio = _studio(stack, workspace_encryption_key=key)
     template = Template.from_stack(stack)
     key_id = stack.get_logical_id(key.node.default_child)
-    template.has_resource_properties("AWS::EMR::Studio", {"EncryptionKeyArn": {"Fn::GetAtt": [key_id, "Arn"]}})
+    template.has_resource_properties(
+        "AWS::EMR::Studio", {"EncryptionKeyArn": {"Fn::GetAtt": [key_id, "Arn"]}}
+    )
     kms_statements = [
         s for p in studio.service_role.policies
         for s in stack.resolve(p.document.to_json())["Statement"] if s.get("Sid") == "KmsKeyActions"

@@ -65,7 +65,8 @@ def test_each_condition_is_the_pages_except_the_eks_execution_role_placeholder(l
     for ours, page in zip(statements, _page(level)):
         if page["Sid"] == "AllowRetrievingManagedEndpointCredentials":
             assert list(ours["Condition"]["StringEquals"]) == ["emr-containers:ExecutionRoleArn"]
-            assert "eks-execution" in render(ours["Condition"]["StringEquals"]["emr-containers:ExecutionRoleArn"])
+            roles = ours["Condition"]["StringEquals"]["emr-containers:ExecutionRoleArn"]
+            assert "eks-execution" in render(roles)
             continue
         assert ours.get("Condition") == page.get("Condition"), page["Sid"]
 
