@@ -155,3 +155,15 @@ def test_every_wildcard_resource_kind_has_a_reason():
     wildcards = used - {up.UserResource.SERVICE_ROLE, up.UserResource.EMR_DEFAULT_ROLES,
                         up.UserResource.SERVERLESS_RUNTIME_ROLES}
     assert wildcards <= set(up.WILDCARD_REASONS)
+
+
+def test_permissions_md_shows_the_user_role_trust_and_every_levels_statements():
+    text = (ROOT / "docs" / "permissions.md").read_text()
+    section = text[text.index("## EMR Studio users"):]
+    trust = "| `AllowSTSAssumerole` | `elasticmapreduce.amazonaws.com` | `sts:AssumeRole`<br>`sts:SetContext`"
+    assert trust in section
+    for level, name in LEVELS.items():
+        part = section[section.index(f"#### {level.value}"):]
+        part = part[: part.find("\n#### ", 1) if "\n#### " in part[1:] else len(part)]
+        for statement in PAGE[name]["Statement"]:
+            assert f"| `{statement['Sid']}` |" in part, (level, statement["Sid"])
