@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, List, Optional, Tuple
 
-from aws_cdk import Acknowledgment, CfnOutput, RemovalPolicy, Stack, Validations
+from aws_cdk import Acknowledgment, CfnOutput, Fn, RemovalPolicy, Stack, Validations
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
@@ -135,8 +135,10 @@ class EmrStudioStack(Stack):
         self.config = config
         logs, bucket = self._storage()
         if config.vpc_id is not None:
+            # The VPC's AZs are never read (its subnets are imported one by one below); a
+            # token, so that an environment-specific stack does not look them up.
             vpc: ec2.IVpc = ec2.Vpc.from_vpc_attributes(
-                self, "Vpc", vpc_id=config.vpc_id, availability_zones=self.availability_zones
+                self, "Vpc", vpc_id=config.vpc_id, availability_zones=[Fn.select(0, Fn.get_azs())]
             )
             subnets: List[ec2.ISubnet] = []
             for i, subnet_id in enumerate(config.subnet_ids):

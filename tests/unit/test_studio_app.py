@@ -13,7 +13,7 @@ from aws_cdk.assertions import Template
 from emr_studio_role import EmrStudioChecks, EmrStudioRoleValidationError
 from emr_studio_role.nag import nag_plugins
 from emr_studio_role.studio_stack import EmrStudioStack, StudioAppConfig, create_studio_requested
-from tests.helpers import FEATURE_FLAGS
+from tests.helpers import ENV, FEATURE_FLAGS
 
 ROOT = Path(__file__).parents[2]
 TAG = {"Key": "for-use-with-amazon-emr-managed-policies", "Value": "true"}
@@ -114,6 +114,16 @@ def test_existing_vpc_and_subnets_are_used_by_id(existing_vpc):
             "AuthMode": "SSO",
         },
     )
+
+
+def test_existing_vpc_in_an_environment_needs_no_lookup():
+    app = App(context={**FEATURE_FLAGS, "createStudio": "true", **EXISTING})
+    EmrStudioStack(
+        app, "EmrStudioStack", env=ENV,
+        config=StudioAppConfig.from_context(app.node.try_get_context),
+    )
+    manifest = json.loads((Path(app.synth().directory) / "manifest.json").read_text())
+    assert "missing" not in manifest, manifest["missing"]
 
 
 def test_existing_vpc_needs_subnet_ids():
