@@ -10,16 +10,23 @@ from .role import (
     StudioCompute,
 )
 from .statements import EMR_TAG_KEY, EMR_TAG_VALUE, GUARDED_SIDS
+from .studio import EmrStudio, IdcUserAssignment, SessionIdentityType, StudioAuthMode
+from .user_policies import UserPolicyLevel
 
 __all__ = [
     "EMR_TAG_KEY",
     "EMR_TAG_VALUE",
     "GUARDED_SIDS",
+    "EmrStudio",
     "EmrStudioChecks",
     "EmrStudioRoleValidationError",
     "EmrStudioServiceRole",
     "GitSecretAccess",
+    "IdcUserAssignment",
     "SecretAccessLevel",
+    "SessionIdentityType",
     "StorageLocation",
+    "StudioAuthMode",
     "StudioCompute",
+    "UserPolicyLevel",
 ]

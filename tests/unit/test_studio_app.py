@@ -1,0 +1,187 @@
+"""The app with -c createStudio=true: EmrStudioStack (its own VPC, or vpcId), nag-clean, linted."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from aws_cdk import App, Validations
+from aws_cdk.assertions import Template
+
+from emr_studio_role import EmrStudioChecks, EmrStudioRoleValidationError
+from emr_studio_role.nag import nag_plugins
+from emr_studio_role.studio_stack import EmrStudioStack, StudioAppConfig, create_studio_requested
+from tests.helpers import ENV, FEATURE_FLAGS
+
+ROOT = Path(__file__).parents[2]
+TAG = {"Key": "for-use-with-amazon-emr-managed-policies", "Value": "true"}
+EXISTING = {
+    "vpcId": "vpc-0123456789abcdef0",
+    "subnetIds": "subnet-0aaaaaaaaaaaaaaaa,subnet-0bbbbbbbbbbbbbbbb",
+    "authMode": "IAM_IDENTITY_CENTER",
+}
+
+
+def _synth(context):
+    app = App(context={**FEATURE_FLAGS, **context})
+    stack = EmrStudioStack(
+        app, "EmrStudioStack", config=StudioAppConfig.from_context(app.node.try_get_context)
+    )
+    Validations.of(app).add_plugins(*nag_plugins(app), EmrStudioChecks())
+    app.synth()  # raises on any unacknowledged cdk-nag or EmrStudioChecks finding
+    return stack, Template.from_stack(stack)
+
+
+@pytest.fixture(scope="module")
+def own_vpc():
+    return _synth({"createStudio": "true"})
+
+
+@pytest.fixture(scope="module")
+def existing_vpc():
+    return _synth(dict(EXISTING, createStudio="true"))
+
+
+def test_app_py_builds_the_studio_stack_with_create_studio(tmp_path):
+    # A process of its own: the jsii runtime of this one has read its environment already.
+    env = {
+        **os.environ,
+        "CDK_CONTEXT_JSON": json.dumps({**FEATURE_FLAGS, "createStudio": "true"}),
+        "CDK_OUTDIR": str(tmp_path),
+    }
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "app.py")], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr[-3000:]  # nag packs + EmrStudioChecks ran
+    assert sorted(p.name for p in tmp_path.glob("*.template.json")) == ["EmrStudioStack.template.json"]
+    template = json.loads((tmp_path / "EmrStudioStack.template.json").read_text())
+    assert [r["Type"] for r in template["Resources"].values()].count("AWS::EMR::Studio") == 1
+
+
+def test_create_studio_is_off_by_default_and_refuses_other_values():
+    assert create_studio_requested({}.get) is False
+    assert create_studio_requested({"createStudio": "TRUE"}.get) is True
+    with pytest.raises(EmrStudioRoleValidationError, match="context 'createStudio': got 'yes'"):
+        create_studio_requested({"createStudio": "yes"}.get)
+
+
+def test_own_vpc_studio_uses_the_private_subnets_only(own_vpc):
+    stack, template = own_vpc
+    (studio,) = template.find_resources("AWS::EMR::Studio").values()
+    private = [
+        k for k, v in template.find_resources("AWS::EC2::Subnet").items()
+        if {"Key": "aws-cdk:subnet-type", "Value": "Private"} in v["Properties"]["Tags"]
+    ]
+    assert len(private) == 2
+    assert sorted(s["Ref"] for s in studio["Properties"]["SubnetIds"]) == sorted(private)
+    for logical_id, subnet in template.find_resources("AWS::EC2::Subnet").items():
+        assert (TAG in subnet["Properties"]["Tags"]) == (logical_id in private)
+
+
+def test_own_vpc_public_subnets_give_no_public_ips_and_hold_one_nat(own_vpc):
+    _, template = own_vpc
+    template.resource_count_is("AWS::EC2::NatGateway", 1)
+    for subnet in template.find_resources("AWS::EC2::Subnet").values():
+        assert subnet["Properties"]["MapPublicIpOnLaunch"] is False
+
+
+def test_own_vpc_has_flow_logs_to_the_access_logs_bucket(own_vpc):
+    _, template = own_vpc
+    (flow_log,) = template.find_resources("AWS::EC2::FlowLog").values()
+    assert flow_log["Properties"]["LogDestinationType"] == "s3"
+    assert "AccessLogsBucket" in json.dumps(flow_log["Properties"]["LogDestination"])
+
+
+def test_outputs_hold_the_studio_id_url_and_role(own_vpc):
+    _, template = own_vpc
+    outputs = template.to_json()["Outputs"]
+    (studio_id,) = template.find_resources("AWS::EMR::Studio")
+    assert outputs["StudioId"]["Value"] == {"Fn::GetAtt": [studio_id, "StudioId"]}
+    assert outputs["StudioUrl"]["Value"] == {"Fn::GetAtt": [studio_id, "Url"]}
+    assert "RoleArn" in outputs
+
+
+def test_existing_vpc_and_subnets_are_used_by_id(existing_vpc):
+    _, template = existing_vpc
+    template.resource_count_is("AWS::EC2::VPC", 0)
+    template.has_resource_properties(
+        "AWS::EMR::Studio",
+        {
+            "VpcId": "vpc-0123456789abcdef0",
+            "SubnetIds": ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"],
+            "AuthMode": "SSO",
+        },
+    )
+
+
+def test_existing_vpc_in_an_environment_needs_no_lookup():
+    app = App(context={**FEATURE_FLAGS, "createStudio": "true", **EXISTING})
+    EmrStudioStack(
+        app, "EmrStudioStack", env=ENV,
+        config=StudioAppConfig.from_context(app.node.try_get_context),
+    )
+    manifest = json.loads((Path(app.synth().directory) / "manifest.json").read_text())
+    assert "missing" not in manifest, manifest["missing"]
+
+
+def test_existing_vpc_needs_subnet_ids():
+    with pytest.raises(EmrStudioRoleValidationError, match="context 'subnetIds': got \\[\\] with vpcId"):
+        StudioAppConfig.from_context({"vpcId": "vpc-0123456789abcdef0"}.get)
+
+
+def test_subnet_ids_without_vpc_id_are_refused():
+    with pytest.raises(EmrStudioRoleValidationError, match="without vpcId"):
+        StudioAppConfig.from_context({"subnetIds": "subnet-0aaaaaaaaaaaaaaaa"}.get)
+
+
+def test_unknown_auth_mode_is_refused():
+    with pytest.raises(EmrStudioRoleValidationError, match="context 'authMode': got 'SAML'"):
+        StudioAppConfig.from_context({"authMode": "SAML"}.get)
+
+
+def test_role_stack_keys_the_studio_stack_does_not_read_are_refused():
+    with pytest.raises(EmrStudioRoleValidationError) as info:
+        StudioAppConfig.from_context({"bucketName": "team-notebooks", "gitSecretAccess": "USER_ROLE"}.get)
+    assert [p.split(":")[0] for p in info.value.problems] == [
+        "context 'bucketName'", "context 'gitSecretAccess'"
+    ]
+
+
+@pytest.fixture(scope="module")
+def template_files(own_vpc, existing_vpc, tmp_path_factory):
+    out = tmp_path_factory.mktemp("studio-templates")
+    for name, (_, template) in (("own_vpc", own_vpc), ("existing_vpc", existing_vpc)):
+        (out / f"{name}.template.json").write_text(json.dumps(template.to_json(), indent=1))
+    return out
+
+
+def test_cfn_lint_reports_nothing_but_the_intended_explicit_dependencies(template_files):
+    # W3005: a DependsOn that a GetAtt already implies. EmrStudio depends on the whole
+    # service-role construct on purpose (the role, its policies, its tagging custom
+    # resource and any policy added later); CDK's restrictDefaultSecurityGroup provider
+    # has one too.
+    cfn_lint = Path(sys.executable).parent / "cfn-lint"
+    files = sorted(str(p) for p in template_files.glob("*.template.json"))
+    result = subprocess.run(
+        [str(cfn_lint), "--ignore-checks", "W3005", "--", *files], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_checkov_reports_no_failed_check(template_files):
+    checkov = ROOT / ".venv-checkov" / "bin" / "checkov"
+    assert checkov.exists(), "make setup installs checkov in .venv-checkov"
+    env = {**os.environ, "BC_SKIP_MAPPING": "TRUE", "CHECKOV_RUN_SCA_PACKAGE_SCAN_V2": "false"}
+    result = subprocess.run(
+        [str(checkov), "-d", str(template_files), "--framework", "cloudformation",
+         "--skip-download", "--quiet", "--compact", "-o", "json"],
+        capture_output=True, text=True, env=env,
+    )
+    report = json.loads(result.stdout)
+    reports = report if isinstance(report, list) else [report]
+    failed = [c for r in reports for c in r.get("results", {}).get("failed_checks", [])]
+    passed = sum(r.get("summary", {}).get("passed", 0) for r in reports)
+    assert failed == [], [(c["check_id"], c["resource"]) for c in failed]
+    assert passed > 0
