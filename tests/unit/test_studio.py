@@ -678,3 +678,21 @@ def test_four_nag_packs_and_emr_studio_checks_report_nothing(mode):
                                        session_policy=studio.user_policy(level).policy)
     Validations.of(app).add_plugins(*nag_plugins(app), EmrStudioChecks())
     app.synth()  # raises on any unacknowledged finding
+
+
+def test_network_owner_account_reaches_the_service_role():
+    _, stack = _stack()
+    studio = _studio(stack, network_owner_account="999988887777")
+    assert studio.service_role.network_owner_account == "999988887777"
+    statements = [
+        s
+        for p in Template.from_stack(stack).find_resources("AWS::IAM::ManagedPolicy").values()
+        for s in p["Properties"]["PolicyDocument"]["Statement"]
+    ]
+    resources = [
+        r
+        for s in statements
+        if s["Sid"] == "AllowEC2ENICreationInSubnetAndSecurityGroupWithEMRTags"
+        for r in s["Resource"]
+    ]
+    assert "arn:aws:ec2:eu-west-1:999988887777:subnet/*" in resources
