@@ -451,6 +451,20 @@ WILDCARD_IN_TOKEN_PREFIX = Plan(
     env_bound=False, first=LocationIn(BucketIn("name", 20), PrefixIn("account", "*/"))
 )
 
+# Minimal failures hypothesis found (shrunk), kept as regression examples.
+
+#: An owned bucket and a parameter prefix: the bound counts the prefix token at the bucket
+#: ARN's bound, and the grant is "<bucket>/<token>*".
+OWNED_BUCKET_PARAMETER_PREFIX = Plan(
+    env_bound=False, first=LocationIn(BucketIn("owned", 3), PrefixIn("parameter"))
+)
+#: Two owned buckets with short literal prefixes in a bound stack: one character over the bound.
+TWO_OWNED_BUCKETS_SHORT_PREFIXES = Plan(
+    env_bound=True,
+    first=LocationIn(BucketIn("owned", 3), PrefixIn("literal", "0/0")),
+    more=(LocationIn(BucketIn("owned", 3), PrefixIn("literal", "000000000000000")),),
+)
+
 
 @settings(PROFILE)
 @given(plans())
@@ -463,6 +477,8 @@ WILDCARD_IN_TOKEN_PREFIX = Plan(
 @example(WILDCARD_SECRET)
 @example(WILDCARD_SUBNET)
 @example(WILDCARD_IN_TOKEN_PREFIX)
+@example(OWNED_BUCKET_PARAMETER_PREFIX)
+@example(TWO_OWNED_BUCKETS_SHORT_PREFIXES)
 def test_every_policy_fits_and_grants_no_unasked_wildcard_or_the_construct_refuses(plan):
     check_plan(plan)
 
