@@ -529,6 +529,7 @@ def test_grant_covering_the_whole_studio_prefix_passes(resource):
     "resource",
     [
         "arn:aws:s3:::bucket-name/studio/notebooks/*",  # one sub-folder of the prefix
+        "arn:aws:s3:::bucket-name/studio/*/*",  # the sub-folders, not the objects directly under it
         "arn:aws:s3:::bucket-name/studio/a*",  # the keys starting with "a"
         "arn:aws:s3:::bucket-name/studio/?",  # one-character keys
         "arn:aws:s3:::bucket-name/studio/",  # the folder object only
