@@ -38,6 +38,11 @@ synth: setup
 test: setup
 	$(PY) -m pytest -q
 
+## fuzz: the property-based test (tests/unit/test_properties.py) with 500 random examples
+.PHONY: fuzz
+fuzz: setup
+	EMR_STUDIO_HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -q -p no:cacheprovider tests/unit/test_properties.py
+
 ## deploy-local: deploy the app with the pinned CLI to a fresh local moto server (no AWS account),
 ##   read the role back and compare it with the template (docs/deploy-local.md);
 ##   context for the app: make deploy-local DEPLOY_LOCAL_ARGS="-c compute=EMR_SERVERLESS"

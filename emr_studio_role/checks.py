@@ -32,14 +32,29 @@ Rules (AWS's page "Create an EMR Studio service role"):
     has no ``ec2:`` action at all: that is the page's "Minimum service role for EMR
     Serverless"), or of a role trusted by EMR whose policies hold one of the page's EC2
     statements (by Sid, or by the same actions and condition).  "Exactly" means the same
-    Sid, effect, actions, condition and resource; the resource's partition, region and
-    account may be the page's ``*`` or narrowed to one value, as the page allows ("change
-    the * ... to specify the ARN").
+    Sid, effect, actions, condition and resource: ``arn:<partition>:ec2:*:*:security-group/*``
+    and ``arn:<partition>:ec2:*:*:network-interface/*``, where only the partition may be
+    the stack's (a partition name or ``Ref AWS::Partition``); a region or account narrowed
+    from the page's ``*``, or any other change, is reported.
 ``EmrStudio-DefaultS3LocationGrant``
     An ``AWS::EMR::Studio`` whose ``DefaultS3Location`` (bucket and prefix) is not
     granted ``s3:PutObject`` and ``s3:GetObject`` on its objects by its service role's
     policies (page, step 3).  Only Allow statements with ``Action`` and ``Resource``
     count; their conditions, Deny statements and boundaries are not evaluated.
+``EmrStudio-NetworkTagged``
+    An ``AWS::EMR::Studio`` whose ``VpcId``, ``SubnetIds``, ``WorkspaceSecurityGroupId``
+    or ``EngineSecurityGroupId`` does not carry the tag
+    ``for-use-with-amazon-emr-managed-policies=true`` (page, step 2: the role's
+    conditions deny the Studio otherwise).  A tag counts when it is in the resource's
+    ``Tags`` in the app, or when a tagging custom resource of the app (``Custom::AWS``
+    whose Create call is EC2 ``createTags`` with that tag, as
+    ``tag_imported_resources=True`` makes) names the id.  A resource of the app without
+    the tag is an error.  An id the app neither creates nor tags (an imported VPC,
+    subnet or security group) is reported with severity ``warning``: the report shows
+    it, synth does not fail; acknowledge it once the resource is tagged.
+
+Severities: every finding is an ``error`` (fails synth unless acknowledged), except
+the imported-id findings of ``EmrStudio-NetworkTagged``, which are ``warning``.
 
 A role's policies are its inline ``Policies``, the ``AWS::IAM::Policy``,
 ``AWS::IAM::RolePolicy`` and ``AWS::IAM::ManagedPolicy`` resources that name it,
@@ -64,7 +79,8 @@ Why a CDK Validations plugin and not a cdk-nag 3 rule pack
     tokens itself to find the rest; its rules are jsii interface implementations,
     awkward from Python.  The plugin is plain Python on parsed JSON: each rule is a
     pure function of a template's resources (``check_trust``,
-    ``check_guarded_statements``, ``check_default_s3_location``; ``check_templates``
+    ``check_guarded_statements``, ``check_default_s3_location``,
+    ``check_studio_network_tags``; ``check_templates``
     runs them all, without CDK), and it reports into the same ``Validations`` report,
     with the same acknowledgments, as the cdk-nag 3 packs.
 """
@@ -95,7 +111,14 @@ PLUGIN_VERSION = "0.1.0"
 RULE_TRUST = "EmrStudio-TrustConditions"
 RULE_GUARDED = "EmrStudio-GuardedStatements"
 RULE_S3 = "EmrStudio-DefaultS3LocationGrant"
-RULE_IDS: Tuple[str, ...] = (RULE_TRUST, RULE_GUARDED, RULE_S3)
+RULE_NETWORK = "EmrStudio-NetworkTagged"
+RULE_IDS: Tuple[str, ...] = (RULE_TRUST, RULE_GUARDED, RULE_S3, RULE_NETWORK)
+
+#: A finding's severity in the validation report.  ``error`` fails synth (unless
+#: acknowledged); ``warning`` is printed in the report and does not fail synth
+#: (CDK's strict construct-library mode excepted).
+ERROR = "error"
+WARNING = "warning"
 
 FIXES = {
     RULE_TRUST: (
@@ -112,6 +135,12 @@ FIXES = {
         "s3:ListBucket, s3:GetEncryptionConfiguration) on the Studio's DefaultS3Location, e.g. "
         "EmrStudioServiceRole(bucket=..., prefix=...) or add_storage_location()."
     ),
+    RULE_NETWORK: (
+        "Tag the Studio's VPC, subnets and security groups with "
+        "for-use-with-amazon-emr-managed-policies=true: pass them to EmrStudioServiceRole "
+        "(vpc=, subnets=, security_groups=), with tag_imported_resources=True for imported ones, "
+        "or tag them yourself and acknowledge the finding."
+    ),
 }
 
 Json = Any
@@ -127,6 +156,8 @@ class Finding:
     logical_id: str
     location: str
     message: str
+    #: ``"error"`` (fails synth) or ``"warning"`` (reported only).
+    severity: str = ERROR
 
 
 # ---------------------------------------------------------------------------
@@ -567,19 +598,21 @@ def _is_page_ec2_statement(statement: Statement) -> bool:
     )
 
 
+#: AWS's partitions (``aws_cdk.region_info``; tests/unit/test_checks.py keeps this in step).
+PARTITIONS = frozenset(
+    ("aws", "aws-cn", "aws-eusc", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-us-gov")
+)
+
+
 def _resource_as_page(rendered: str, pattern: st.ArnPattern) -> bool:
-    """The page's ``arn:aws:<service>:*:*:<resource>`` with partition, region, account
-    either the page's wildcard or narrowed to one value."""
+    """Exactly the page's ``arn:aws:<service>:*:*:<resource>/*``: only the partition may
+    differ (a partition's name, or ``Ref AWS::Partition``, which renders as ``aws``);
+    region and account are the page's ``*``, never narrowed."""
     parts = rendered.split(":", 5)
-    if len(parts) != 6 or parts[0] != "arn" or parts[2] != pattern.service:
+    if len(parts) != 6 or parts[0] != "arn" or parts[1] not in PARTITIONS:
         return False
     expected = f"{pattern.resource}{pattern.separator}{pattern.resource_name}"
-    if parts[5] != expected:
-        return False
-    for narrowed in (parts[1], parts[3], parts[4]):
-        if narrowed == "" or (narrowed != "*" and ("*" in narrowed or "?" in narrowed)):
-            return False
-    return True
+    return parts[2] == pattern.service and parts[3:] == ["*", "*", expected]
 
 
 def _matches_guarded(statement: Statement, spec: st.StatementSpec) -> bool:
@@ -738,6 +771,127 @@ def check_default_s3_location(
 
 
 # ---------------------------------------------------------------------------
+# Rule (d): the Studio's VPC, subnets and security groups carry the EMR tag.
+# ---------------------------------------------------------------------------
+
+#: The Studio's network properties, and the resource type each one names.
+STUDIO_NETWORK_PROPERTIES: Tuple[Tuple[str, str], ...] = (
+    ("VpcId", "AWS::EC2::VPC"),
+    ("SubnetIds", "AWS::EC2::Subnet"),
+    ("WorkspaceSecurityGroupId", "AWS::EC2::SecurityGroup"),
+    ("EngineSecurityGroupId", "AWS::EC2::SecurityGroup"),
+)
+_TAG_CALL_ACTIONS = frozenset({"createtags"})
+
+
+def _has_emr_tag(resource: Json) -> bool:
+    """The resource's own ``Tags`` hold ``for-use-with-amazon-emr-managed-policies=true``."""
+    return any(
+        isinstance(tag, dict) and tag.get("Key") == st.EMR_TAG_KEY and tag.get("Value") == st.EMR_TAG_VALUE
+        for tag in _as_list(_props(resource).get("Tags"))
+    )
+
+
+def tagged_by_custom_resources(app: AppTemplates) -> frozenset:
+    """The ids that an ``AwsCustomResource`` (``Custom::AWS``) of the app tags with the EMR
+    tag when it is created: EC2 ``createTags`` with the tag key and value ``true``.
+
+    Ids are rendered in the custom resource's template, so a literal id is itself and a
+    reference is the same ``${...}`` text as the Studio's reference to the same thing.
+    """
+    out = set()
+    for path, _, resource in app.all_resources("Custom::AWS"):
+        rendered = _Renderer(app, path).render(_props(resource).get("Create"))
+        try:
+            call = json.loads(rendered)
+        except ValueError:
+            continue
+        if not isinstance(call, dict) or str(call.get("service", "")).lower() != "ec2":
+            continue
+        if str(call.get("action", "")).lower() not in _TAG_CALL_ACTIONS:
+            continue
+        parameters = call.get("parameters") or {}
+        tags = parameters.get("Tags") or []
+        if not any(
+            isinstance(t, dict) and t.get("Key") == st.EMR_TAG_KEY and t.get("Value") == st.EMR_TAG_VALUE
+            for t in tags
+        ):
+            continue
+        out.update(r for r in _as_list(parameters.get("Resources")) if isinstance(r, str))
+    return frozenset(out)
+
+
+def check_studio_network_tags(
+    logical_id: str,
+    studio: Json,
+    template: str = "",
+    renderer: Optional[_Renderer] = None,
+    tagged_ids: Iterable[str] = (),
+) -> List[Finding]:
+    """Rule ``EmrStudio-NetworkTagged`` for one ``AWS::EMR::Studio``.
+
+    Each of its ``VpcId``, ``SubnetIds``, ``WorkspaceSecurityGroupId`` and
+    ``EngineSecurityGroupId`` must carry the EMR tag, which the page's conditions
+    require at run time: a resource of the app through its ``Tags``, any id through a
+    tagging custom resource (``tagged_ids``, see :func:`tagged_by_custom_resources`).
+    A resource of the app without the tag is an error.  An id that is not a resource of
+    the app (imported) and that no custom resource tags is a warning: its tag cannot be
+    seen here.
+    """
+    renderer = renderer or _Renderer(None, template)
+    tagged = frozenset(tagged_ids)
+    findings = []
+    for prop, type_ in STUDIO_NETWORK_PROPERTIES:
+        raw = _props(studio).get(prop)
+        if raw is None:
+            continue
+        values = raw if isinstance(raw, list) else [raw]
+        if prop == "SubnetIds" and not isinstance(raw, list):
+            findings.append(
+                Finding(
+                    RULE_NETWORK, template, logical_id, f"Properties/{prop}",
+                    f"Studio {logical_id}: {prop} is {renderer.render(raw)}, not a list of ids, so "
+                    f"whether each subnet carries the tag {st.EMR_TAG_KEY}={st.EMR_TAG_VALUE} "
+                    "cannot be checked.",
+                    WARNING,
+                )
+            )
+            continue
+        for index, value in enumerate(values):
+            where = f"Properties/{prop}" + (f"/{index}" if prop == "SubnetIds" else "")
+            shown = renderer.render(value)
+            if shown in tagged:
+                continue
+            target = renderer.target(value)
+            resource = None
+            if target is not None and renderer.app is not None:
+                resource = renderer.app.resources(target[0])[target[1]]
+            if resource is not None and resource.get("Type") == type_:
+                if _has_emr_tag(resource):
+                    continue
+                findings.append(
+                    Finding(
+                        RULE_NETWORK, template, logical_id, where,
+                        f"Studio {logical_id}: its {prop} {target[1]} ({type_}) does not carry the "
+                        f"tag {st.EMR_TAG_KEY}={st.EMR_TAG_VALUE}, so the EMR Studio service "
+                        "role's conditions deny the Studio at run time (AWS's page, step 2).",
+                    )
+                )
+                continue
+            findings.append(
+                Finding(
+                    RULE_NETWORK, template, logical_id, where,
+                    f"Studio {logical_id}: its {prop} {shown} is not a resource of the app and no "
+                    f"tagging custom resource of the app tags it with {st.EMR_TAG_KEY}="
+                    f"{st.EMR_TAG_VALUE}; unless it already carries that tag, the EMR Studio "
+                    "service role's conditions deny the Studio at run time (AWS's page, step 2).",
+                    WARNING,
+                )
+            )
+    return findings
+
+
+# ---------------------------------------------------------------------------
 # The whole app.
 # ---------------------------------------------------------------------------
 
@@ -745,7 +899,7 @@ def check_default_s3_location(
 def check_templates(
     templates: Mapping[str, Template], stacks: Optional[Mapping[str, str]] = None
 ) -> List[Finding]:
-    """All three rules over an app's synthesized templates, by path (no CDK needed).
+    """All four rules over an app's synthesized templates, by path (no CDK needed).
 
     ``stacks`` maps stack names to template paths (see :func:`stack_names`), for
     ``Fn::GetStackOutput``; by default a template's file name is its stack's name.
@@ -779,6 +933,12 @@ def check_templates(
         findings += check_default_s3_location(
             logical_id, studio, policies, path, _Renderer(app, path)
         )
+    if studios:
+        tagged = tagged_by_custom_resources(app)
+        for path, logical_id, studio in studios:
+            findings += check_studio_network_tags(
+                logical_id, studio, path, _Renderer(app, path), tagged
+            )
     return findings
 
 
@@ -836,7 +996,7 @@ class EmrStudioChecks:
                 rule_name=f.rule,
                 description=f.message,
                 fix=FIXES[f.rule],
-                severity="error",
+                severity=f.severity,
                 violating_resources=[
                     PolicyViolatingResource(
                         resource_logical_id=f.logical_id,
@@ -848,5 +1008,7 @@ class EmrStudioChecks:
             for f in findings
         ]
         return PolicyValidationPluginReport(
-            success=not violations, violations=violations, plugin_version=PLUGIN_VERSION
+            success=all(f.severity != ERROR for f in findings),
+            violations=violations,
+            plugin_version=PLUGIN_VERSION,
         )

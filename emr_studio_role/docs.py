@@ -21,6 +21,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
@@ -411,6 +412,7 @@ def generate() -> str:
         only=[sid for sids in STORAGE_OPERATIONS.values() for sid in sids],
     )
     lines += _studio_user_sections()
+    lines += ["", *_tagging_section()]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
@@ -508,6 +510,110 @@ def _studio_user_sections() -> List[str]:
         ]
         lines.append("")
     return lines
+
+
+def _tagging_section() -> List[str]:
+    """The role and policies of the custom resource that tags imported resources
+    (``tag_imported_resources=True``, :mod:`emr_studio_role.imported`), read from a
+    synthesized example with an imported VPC, subnet, security group and Git secret."""
+    from aws_cdk import aws_ec2 as ec2
+
+    from .imported import ImportedResourceTagger
+
+    def network(stack: Stack) -> Dict[str, Any]:
+        def param(name: str) -> str:
+            return CfnParameter(stack, name).value_as_string
+
+        return {
+            "vpc": ec2.Vpc.from_vpc_attributes(
+                stack, "ImportedVpc", vpc_id=param("VpcId"), availability_zones=["a"]
+            ),
+            "subnets": [ec2.Subnet.from_subnet_id(stack, "ImportedSubnet", param("SubnetId"))],
+            "security_groups": [
+                ec2.SecurityGroup.from_security_group_id(stack, "ImportedSg", param("SecurityGroupId"))
+            ],
+            **_listed_secret(stack),
+        }
+
+    example = Example(extra=network, tag_imported_resources=True)
+    tagger = example.role.node.find_child("TagImportedResources")
+    assert isinstance(tagger, ImportedResourceTagger)
+    template = example.app.synth().get_stack_by_name(example.stack.stack_name).template
+    resources = template["Resources"]
+    log_group = example.stack.resolve(tagger.log_group.node.default_child.logical_id)  # type: ignore[union-attr]
+    role_id = example.stack.resolve(tagger.role.node.default_child.logical_id)  # type: ignore[union-attr]
+
+    def text(value: Any) -> str:
+        return render_value(value).replace(f"${{{log_group}.", "${LogGroup.")
+
+    def rows(policy: Mapping[str, Any]) -> List[str]:
+        out = []
+        for statement in policy["Properties"]["PolicyDocument"]["Statement"]:
+            condition = statement.get("Condition")
+            out.append(
+                f"| `{statement.get('Sid', '(no Sid)')}` "
+                f"| {_code(_as_list(statement['Action']))} "
+                f"| {_code(text(r) for r in _as_list(statement['Resource']))} "
+                f"| {render_condition(condition)} |"
+            )
+        return out
+
+    policies = {
+        logical_id: r for logical_id, r in resources.items() if r["Type"] == "AWS::IAM::ManagedPolicy"
+    }
+    tag_policy = policies[example.stack.resolve(tagger.policy.node.default_child.logical_id)]  # type: ignore[union-attr]
+    logs_policy = next(
+        p for p in policies.values()
+        if p is not tag_policy and {"Ref": role_id} in p["Properties"].get("Roles", [])
+    )
+    trust = resources[role_id]["Properties"]["AssumeRolePolicyDocument"]["Statement"]
+    principals = ", ".join(
+        f"`{text(p)}`" for s in trust for p in _as_list(s["Principal"]["Service"])
+    )
+    retention = resources[log_group]["Properties"]["RetentionInDays"]
+    calls = []
+    for custom in (r for r in resources.values() if r["Type"] == "Custom::AWS"):
+        props = custom["Properties"]
+        create, delete = (json.loads(text(props[k])) for k in ("Create", "Delete"))
+        target = create["parameters"].get("Resources") or [create["parameters"].get("SecretId")]
+        tags = create["parameters"].get("Tags")
+        untags = delete["parameters"].get("Tags") or delete["parameters"].get("TagKeys")
+        calls.append(
+            f"| {_code(target)} | `{create['service']}.{create['action']}` "
+            f"`{json.dumps(tags, separators=(',', ':'))}` "
+            f"| `{delete['service']}.{delete['action']}` `{json.dumps(untags, separators=(',', ':'))}` |"
+        )
+    return [
+        "## Tagging imported resources (`tag_imported_resources=True`)",
+        "",
+        "CloudFormation cannot tag a resource it does not create. With `tag_imported_resources=True`",
+        "the construct tags each imported VPC, subnet, security group and Git secret with",
+        f"`{st.EMR_TAG_KEY}={st.EMR_TAG_VALUE}` at deploy time through one `AwsCustomResource`",
+        "(`Custom::AWS`) per resource, run by CDK's singleton Lambda. A security reviewer signs",
+        "off these permissions too. Example: an imported VPC, subnet and security group given",
+        "by the parameters `${VpcId}`, `${SubnetId}`, `${SecurityGroupId}`, and",
+        "`Secret.from_secret_name_v2(..., 'git-credentials')`.",
+        "",
+        "| Imported resource | On create and update | On delete |",
+        "|---|---|---|",
+        *sorted(calls),
+        "",
+        f"The Lambda's role trusts {principals}. Its managed policy `{tagger.policy.node.id}` (the tag",
+        "calls, on exactly those resources; only the EMR tag key, and when tagging only its value):",
+        "",
+        *_STATEMENT_HEADER,
+        *rows(tag_policy),
+        "",
+        f"Its managed policy `LogsPolicy` (the Lambda's own log group, kept {retention} days):",
+        "",
+        *_STATEMENT_HEADER,
+        *rows(logs_policy),
+        "",
+        "When an earlier `AwsCustomResource` in the same stack already created the singleton",
+        "Lambda, the tagging policy is attached to that function's role instead, and no role,",
+        "log group or `LogsPolicy` is created.",
+        "",
+    ]
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

@@ -338,8 +338,8 @@ class ImportedResourceTagger(Construct):
         }
         out: List[Tuple[StatementShape, List[str], bool]] = []
         for sid, actions, arns, condition, kind in (
-            ("TagImportedEc2Resources", ("ec2:CreateTags",), ec2_arns, with_value, ArnKind.ANY),
-            ("UntagImportedEc2Resources", ("ec2:DeleteTags",), ec2_arns, only_key, ArnKind.ANY),
+            ("TagImportedEc2Resources", ("ec2:CreateTags",), ec2_arns, with_value, ArnKind.EC2_ID),
+            ("UntagImportedEc2Resources", ("ec2:DeleteTags",), ec2_arns, only_key, ArnKind.EC2_ID),
             ("TagImportedSecrets", ("secretsmanager:TagResource",), secret_arns, with_value,
              ArnKind.SECRET),
             ("UntagImportedSecrets", ("secretsmanager:UntagResource",), secret_arns, only_key,

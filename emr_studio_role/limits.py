@@ -16,6 +16,7 @@ token                              bound   why
 S3 bucket ARN                      83      ``arn:aws-us-gov:s3:::`` + 63-char bucket name
 KMS key ARN                        93      partition 10, region 20, account 12, key ID 36
 Secrets Manager secret ARN         590     secret names are at most 512 characters
+EC2 id (VPC, subnet, group)        24      ``subnet-`` and 17 hex digits
 any other token                    2048    the longest ARN IAM accepts
 =================================  ======  ==========================================
 
@@ -36,7 +37,7 @@ import enum
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 #: IAM's limit for one customer-managed policy, white space not counted.
 MANAGED_POLICY_MAX_CHARS = 6144
@@ -61,6 +62,8 @@ class ArnKind(enum.Enum):
     BUCKET = 83
     KMS_KEY = 93
     SECRET = 590
+    #: An EC2 id in an ARN: ``vpc-``, ``subnet-`` or ``sg-`` and at most 17 hex digits.
+    EC2_ID = 24
     ANY = UNKNOWN_TOKEN_BOUND
 
 
@@ -95,9 +98,19 @@ def _literal_length(text: str) -> int:
     return len(json.dumps(text)) - 2
 
 
-def _bound_json(node: Any, kind_of: Mapping[str, ArnKind]) -> int:
+#: How a resource string is bounded: by the kind of ARN it is, or by a bound the caller
+#: computed (a composite value such as ``<bucket ARN>/<prefix>*``).
+Bound = Union[ArnKind, int]
+
+
+def value_bound(value: str, kind: Bound) -> int:
+    """:func:`bound_length` of ``value`` as ``kind``, or ``kind`` itself when it is a number."""
+    return kind if isinstance(kind, int) else bound_length(value, kind)
+
+
+def _bound_json(node: Any, kind_of: Mapping[str, Bound]) -> int:
     if isinstance(node, str):
-        return bound_length(node, kind_of.get(node, ArnKind.ANY)) + 2  # the quotes
+        return value_bound(node, kind_of.get(node, ArnKind.ANY)) + 2  # the quotes
     if isinstance(node, Mapping):
         items = list(node.items())
         return 2 + max(len(items) - 1, 0) + sum(
@@ -108,7 +121,7 @@ def _bound_json(node: Any, kind_of: Mapping[str, ArnKind]) -> int:
     return len(json.dumps(node))
 
 
-def statement_bound(statement: Mapping[str, Any], kind_of: Mapping[str, ArnKind]) -> int:
+def statement_bound(statement: Mapping[str, Any], kind_of: Mapping[str, Bound]) -> int:
     """Upper bound of one statement's length in a policy, with the comma that follows it.
 
     ``kind_of`` maps resource strings holding tokens to their :class:`ArnKind`.
@@ -122,9 +135,9 @@ def statement_bound(statement: Mapping[str, Any], kind_of: Mapping[str, ArnKind]
     return _bound_json(stmt, kind_of) + 1
 
 
-def resource_bound(arn: str, kind: ArnKind) -> int:
+def resource_bound(arn: str, kind: Bound) -> int:
     """What one more resource costs in a statement's ``Resource`` list."""
-    return bound_length(arn, kind) + 3  # quotes and a comma
+    return value_bound(arn, kind) + 3  # quotes and a comma
 
 
 #: ``{"Version":"2012-10-17","Statement":[]}``
@@ -205,7 +218,9 @@ class PolicyPacker:
 
     # The plan is pure Python: nothing is created until it is known to fit.
     def _plan(
-        self, items: Sequence[Tuple[StatementShape, Sequence[str], bool]]
+        self,
+        items: Sequence[Tuple[StatementShape, Sequence[str], bool]],
+        bounds: Mapping[str, int],
     ) -> Tuple[List[_PlannedSlot], List[List[int]]]:
         """The slots the items go to (the last existing one first, if any), and for each item
         the indexes of the slots that hold its resources."""
@@ -230,7 +245,8 @@ class PolicyPacker:
                 arn = pending[0]
                 slot = slots[-1] if slots else fresh()
                 room = MANAGED_POLICY_MAX_CHARS - slot.used
-                grow = resource_bound(arn, shape.kind)
+                kind: Bound = bounds.get(arn, shape.kind)
+                grow = resource_bound(arn, kind)
                 if current is not None and current[0] is slot and grow <= room:
                     slot.added[current[1]][1].append(arn)
                 elif current is None and extendable and shape in slot.open and grow <= room:
@@ -240,7 +256,7 @@ class PolicyPacker:
                     else:
                         slot.added[index][1].append(arn)
                 else:
-                    cost = statement_bound(shape.body([arn]), {arn: shape.kind})
+                    cost = statement_bound(shape.body([arn]), {arn: kind})
                     if cost > room:
                         if slot.new and not slot.added:
                             raise ValueError(
@@ -262,9 +278,14 @@ class PolicyPacker:
                     touched.append(len(slots) - 1)
         return slots, where
 
-    def add(self, items: Sequence[Tuple[StatementShape, Sequence[str], bool]]) -> List[List[Any]]:
+    def add(
+        self,
+        items: Sequence[Tuple[StatementShape, Sequence[str], bool]],
+        bounds: Optional[Mapping[str, int]] = None,
+    ) -> List[List[Any]]:
         """Add statements ``(shape, resources, extendable)``, in order; return, for each item,
-        the policies that hold its resources.
+        the policies that hold its resources.  ``bounds`` gives the bound of a resource that
+        its shape's kind does not cover (a composite value).
 
         An extendable statement merges with the open statement of the same shape in
         the last policy; a fixed one is always a statement of its own (split across
@@ -272,7 +293,7 @@ class PolicyPacker:
         """
         from aws_cdk import aws_iam as iam
 
-        slots, where = self._plan(items)
+        slots, where = self._plan(items, bounds or {})
         new_count = sum(1 for s in slots if s.new)
         needed = len(self.policies) + new_count
         if needed > self.quota:

@@ -408,7 +408,7 @@ class EmrStudioServiceRole(Construct):
     ) -> List[List[Any]]:
         before = list(self._packer.policies)
         try:
-            return self._packer.add(items)
+            return self._packer.add(items, self._storage.bounds)
         except PolicyOverflowError as overflow:
             raise EmrStudioRoleValidationError(
                 self.node.path,

@@ -12,7 +12,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 from . import statements as st
 from . import typecheck
 from . import validation as v
-from .limits import ArnKind, StatementShape
+from .limits import ArnKind, StatementShape, bound_length
 from .options import StorageLocation
 
 OBJECT = StatementShape(st.OBJECT_ACTIONS_SID, st.S3_OBJECT_ACTIONS, ArnKind.BUCKET)
@@ -30,6 +30,8 @@ class StorageLedger:
         self.locations: List[StorageLocation] = []
         self._seen: Dict[Tuple[str, str, str], int] = {}
         self._granted: Dict[StatementShape, set] = {OBJECT: set(), BUCKET: set(), KEY: set()}
+        #: Bounds of composite resources (object ARNs), for the packer.
+        self.bounds: Dict[str, int] = {}
 
     def plan(
         self, bucket: Any, prefix: Any, encryption_key: Any
@@ -52,6 +54,11 @@ class StorageLedger:
             return [], [], self.locations[seen], key_arn
         items: List[Item] = []
         object_arn = f"{bucket_arn}/{norm}*"
+        # The bucket ARN at its kind's bound, and every token of the prefix at the unknown
+        # bound: the kind's bound covers a bucket ARN, not a prefix after it.
+        self.bounds[object_arn] = bound_length(bucket_arn, ArnKind.BUCKET) + bound_length(
+            f"/{norm}*", ArnKind.ANY
+        )
         if object_arn not in self._granted[OBJECT]:
             items.append((OBJECT, [object_arn], True))
         if bucket_arn not in self._granted[BUCKET]:

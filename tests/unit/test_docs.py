@@ -94,3 +94,18 @@ def test_check_mode_fails_on_a_stale_file(tmp_path, generated, monkeypatch):
     assert docs.main(["--check", str(stale)]) == 1
     stale.write_text(generated)
     assert docs.main(["--check", str(stale)]) == 0
+
+
+def test_tagging_section_covers_the_tagging_role_its_policies_and_conditions(generated):
+    section = _section(generated, "## Tagging imported resources")
+    for sid in ("TagImportedEc2Resources", "UntagImportedEc2Resources", "TagImportedSecrets",
+                "UntagImportedSecrets"):
+        assert f"| `{sid}` |" in section
+    for action in ("ec2:CreateTags", "ec2:DeleteTags", "secretsmanager:TagResource",
+                   "secretsmanager:UntagResource", "logs:CreateLogStream", "logs:PutLogEvents"):
+        assert f"`{action}`" in section
+    assert "`Null` `aws:TagKeys` = `false`" in section
+    assert "`aws:RequestTag/for-use-with-amazon-emr-managed-policies` = `true`" in section
+    assert "trusts `lambda.amazonaws.com`" in section
+    assert "`arn:${Partition}:ec2:${Region}:${Account}:subnet/${SubnetId}`" in section
+    assert "`${LogGroup.Arn}`" in section

@@ -387,3 +387,11 @@ def test_a_finding_cdk_cannot_hold_is_warned_about_not_dropped():
         "*", Match.string_like_regexp("cannot be acknowledged")
     )
     assert len(warnings) == 1
+
+
+def test_a_parameter_prefix_after_a_literal_bucket_arn_counts_at_the_unknown_bound():
+    _, literal = role_stack(prefix="p/")
+    _, token = role_stack(lambda s: {"prefix": CfnParameter(s, "P").value_as_string + "/"})
+    # The bucket ARN is literal text and pseudo parameters: the parameter is the only token
+    # that is not a pseudo parameter, and it is a prefix, not a bucket ARN.
+    assert token.policy_size_bounds[0] - literal.policy_size_bounds[0] >= 2048 - len("p")

@@ -43,7 +43,9 @@ def test_prefix_longer_than_an_s3_key_is_refused():
 
 
 def test_prefix_of_exactly_1024_bytes_is_accepted():
-    role_stack(prefix="a" * 1023 + "/")
+    stack, _ = role_stack(prefix="a" * 1023 + "/")
+    (resource,) = rendered_resources(statements_by_sid(template_of(stack))["ObjectActions"])
+    assert resource.endswith("/" + "a" * 1023 + "/*")
 
 
 def test_prefix_token_followed_by_a_literal_slash_is_accepted():
@@ -73,7 +75,14 @@ def test_role_name_breaking_iam_rules_is_refused(name):
 
 
 def test_role_name_with_all_allowed_characters_is_accepted():
-    role_stack(role_name="EMR_Studio+=,.@-Role1")
+    stack, _ = role_stack(role_name="EMR_Studio+=,.@-Role1")
+    (role,) = template_of(stack).find_resources("AWS::IAM::Role").values()
+    assert role["Properties"]["RoleName"] == "EMR_Studio+=,.@-Role1"
+
+
+def test_role_name_with_non_ascii_letters_is_refused():
+    err = _refused(role_name="Rôle")
+    assert "role_name" in str(err) and "1 to 64" in str(err)
 
 
 @pytest.mark.parametrize("path", ["emr/", "/emr", "/e mr/", "/" + "a" * 511 + "/"])
