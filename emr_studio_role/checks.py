@@ -20,7 +20,9 @@ Rules (AWS's page "Create an EMR Studio service role"):
 ``EmrStudio-TrustConditions``
     An ``AWS::IAM::Role`` whose trust policy allows ``elasticmapreduce.amazonaws.com``
     in a statement without both the ``aws:SourceAccount`` and the ``aws:SourceArn``
-    condition (page, step 1, against the confused deputy).  Each key must be under a
+    condition (page, step 1, against the confused deputy); a Studio's ``UserRole`` (IAM
+    Identity Center), whose trust AWS's user-permissions page gives without them, is not
+    checked by this rule nor the next.  Each key must be under a
     matching operator (``StringEquals``/``StringLike``/``ArnEquals``/``ArnLike``, not
     ``...IfExists``) and must not leave the account open (a ``*`` or ``?`` in the
     account).
@@ -908,14 +910,23 @@ def check_templates(
     findings: List[Finding] = []
     studio_roles: Dict[Tuple[str, str], List[Tuple[str, str]]] = {}
     studios = list(app.all_resources("AWS::EMR::Studio"))
+    user_roles = set()
     for path, logical_id, studio in studios:
         role = _role_target(app, path, _props(studio).get("ServiceRole"))
         if role is not None:
             studio_roles.setdefault(role, []).append((path, logical_id))
+        user_role = _role_target(app, path, _props(studio).get("UserRole"))
+        if user_role is not None:
+            user_roles.add(user_role)
 
     for path, logical_id, role in app.all_resources("AWS::IAM::Role"):
-        findings += check_trust(logical_id, role, path)
         key = (path, logical_id)
+        if key in user_roles and key not in studio_roles:
+            # A Studio's user role (IAM Identity Center): AWS's user-permissions page gives
+            # its trust without the confused-deputy conditions, and its policies are the
+            # page's user policies; the service role's rules do not apply to it.
+            continue
+        findings += check_trust(logical_id, role, path)
         trusted = any(_trusts_emr(s) for s in _statements_of(_props(role).get("AssumeRolePolicyDocument")))
         if key not in studio_roles and not trusted:
             continue

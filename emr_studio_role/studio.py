@@ -252,7 +252,6 @@ class EmrStudio(Construct):
             if self.service_role.git_secret_access is GitSecretAccess.USER_ROLE:
                 grant = self.service_role.grant_git_secret_read(self.user_role)
                 self._acknowledge_git_grant(self.user_role, grant)
-            self._acknowledge_user_role(self.user_role)
 
         #: The ``AWS::EMR::Studio``.
         self.studio = emr.CfnStudio(
@@ -426,26 +425,6 @@ class EmrStudio(Construct):
         )
 
     # ------------------------------------------------------------ user role
-
-    def _acknowledge_user_role(self, role: iam.Role) -> None:
-        acknowledge(
-            role,
-            [
-                (
-                    "EmrStudioChecks::EmrStudio-TrustConditions",
-                    "This is the EMR Studio user role (IAM Identity Center), not the service "
-                    "role: AWS's page 'Configure EMR Studio user permissions' gives its trust "
-                    "policy without aws:SourceAccount/aws:SourceArn conditions, and EMR Studio "
-                    "assumes it with sts:SetContext on behalf of signed-in users.",
-                ),
-                (
-                    "EmrStudioChecks::EmrStudio-GuardedStatements",
-                    "This is the EMR Studio user role: its policies are AWS's example user "
-                    "policies, which hold some of the service role page's EC2 statements; the "
-                    "guarded statements belong to the service role, which has them.",
-                ),
-            ],
-        )
 
     def _acknowledge_git_grant(self, role: iam.Role, grant: iam.Grant) -> None:
         """The page's user-level Git secret statement lands in the user role's default

@@ -928,3 +928,49 @@ def test_partitions_are_the_partitions_cdk_knows():
     from emr_studio_role.checks import PARTITIONS
 
     assert {r.partition for r in region_info.RegionInfo.regions} <= PARTITIONS
+
+
+# ---- A Studio's user role (IAM Identity Center)
+
+USER_TRUST = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Principal": {"Service": "elasticmapreduce.amazonaws.com"},
+            "Action": ["sts:AssumeRole", "sts:SetContext"],
+        }
+    ],
+}
+
+
+def _studio_with_user_role() -> Dict[str, Any]:
+    return {
+        "Type": "AWS::EMR::Studio",
+        "Properties": {
+            "AuthMode": "IAM_IDENTITY_CENTER",
+            "ServiceRole": {"Fn::GetAtt": ["Service", "Arn"]},
+            "UserRole": {"Fn::GetAtt": ["User", "Arn"]},
+            "DefaultS3Location": "s3://notebooks/studio/",
+            "VpcId": "vpc-0abc",
+            "SubnetIds": ["subnet-0abc"],
+            "WorkspaceSecurityGroupId": "sg-0abc",
+            "EngineSecurityGroupId": "sg-0def",
+        },
+    }
+
+
+def test_a_studio_user_role_without_source_conditions_is_not_a_trust_finding():
+    findings = _check(
+        {
+            "Service": _role_resource(_trust(PAGE_TRUST_CONDITION)),
+            "User": _role_resource(USER_TRUST),
+            "Studio": _studio_with_user_role(),
+        }
+    )
+    assert not [f for f in findings if f.logical_id == "User"]
+
+
+def test_the_same_role_not_named_as_user_role_is_a_trust_finding():
+    findings = _check({"User": _role_resource(USER_TRUST)})
+    assert "EmrStudio-TrustConditions" in _rules(findings)
