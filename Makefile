@@ -102,7 +102,7 @@ lint: $(VENV)/.dev-installed
 
 ## floors: install the library's oldest allowed dependencies (pyproject.toml's lower bounds, with
 ##   the [nag] extra) into a fresh .venv-floors and synthesize the app and the examples with them.
-##   Not part of `make test`: it downloads ~200 MB and takes a minute or two.
+##   Not part of `make test`: it installs ~450 MB and takes 2 to 3 minutes.
 floors: check-python
 	rm -rf $(FLOORS_VENV)
 	$(PYTHON) -m venv $(FLOORS_VENV)

@@ -50,7 +50,7 @@ def _requirements() -> List[str]:
         for name in ("dependencies", "nag"):
             block = re.search(rf"^{name}\s*=\s*\[(.*?)\]", text, re.S | re.M)
             if block is None:
-                raise SystemExit(f"pyproject.toml: no {name} array")
+                raise SystemExit(f"pyproject.toml: no {name} array") from None
             found += re.findall(r'"([^"]+)"', block.group(1))
         return found
 
@@ -85,7 +85,11 @@ def smoke() -> int:
         print(f"  {dist}=={metadata.version(dist)} (resolved)")
 
     flags = json.loads((ROOT / "cdk.json").read_text())["context"]
-    env = {**os.environ, "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20", "CDK_DISABLE_CLI_TELEMETRY": "true"}
+    env = {
+        **os.environ,
+        "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
+        "CDK_DISABLE_CLI_TELEMETRY": "true",
+    }
     runs = [(f"app.py {ctx or '(default)'}", ROOT / "app.py", ctx) for ctx in SMOKE_CONTEXTS]
     runs += [(f"examples/{p.name}", p, {}) for p in sorted((ROOT / "examples").glob("*.py"))]
     for label, script, context in runs:
@@ -99,7 +103,8 @@ def smoke() -> int:
         verdict = "ok" if result.returncode == 0 and templates else "FAILED"
         print(f"synth {label}: {verdict} ({len(templates)} template(s))")
         if verdict != "ok":
-            problems.append(f"{label}: exit {result.returncode}\n{result.stdout[-2000:]}{result.stderr[-3000:]}")
+            output = result.stdout[-2000:] + result.stderr[-3000:]
+            problems.append(f"{label}: exit {result.returncode}\n{output}")
     for problem in problems:
         print(f"- {problem}", file=sys.stderr)
     print("floors: OK" if not problems else f"floors: FAILED ({len(problems)} problem(s))")
@@ -109,7 +114,7 @@ def smoke() -> int:
 def main(argv: List[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     group = parser.add_mutually_exclusive_group(required=True)
-    group.add_argument("--constraints", action="store_true", help="print pip constraints: each floor, exactly")
+    group.add_argument("--constraints", action="store_true", help="print pip constraints: the floors")
     group.add_argument("--smoke", action="store_true", help="check the installed floors and synthesize")
     args = parser.parse_args(argv)
     if args.constraints:
