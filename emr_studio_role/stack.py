@@ -297,7 +297,9 @@ class StudioStackConfig:
         if user_role_arn is not None:
             match = _ROLE_ARN.match(str(user_role_arn))
             if match is None:
-                problems.append(f"context 'userRoleArn': got {user_role_arn!r}; allowed: {_HELP['userRoleArn']}")
+                problems.append(
+                    f"context 'userRoleArn': got {user_role_arn!r}; allowed: {_HELP['userRoleArn']}"
+                )
             elif c["account"] is not None and match.group(1) != str(c["account"]):
                 problems.append(
                     f"context 'userRoleArn': got {user_role_arn!r}, a role of account {match.group(1)}; "
@@ -469,7 +471,10 @@ class EmrStudioServiceRoleStack(Stack):
                   description="Name of the EMR Studio service role")
 
     def _grant_user_role(self, user_role_arn: Optional[str]) -> None:
-        """``USER_ROLE``: the Studio user role reads the Git secrets (page, step 4), or a warning says nobody can."""
+        """``USER_ROLE``: the Studio user role reads the Git secrets (page, step 4).
+
+        Without ``userRoleArn`` a warning says that nobody can.
+        """
         if user_role_arn is None:
             Annotations.of(self).add_warning_v2(
                 WARN_NO_SECRET_READER,

@@ -60,7 +60,8 @@ def generate() -> str:
                 "type": "filter",
                 # A class with members is kept by default even when private: this drops it; __init__ is kept
                 # for its signature (the props and their types).
-                "expression": "name == '__init__' or (not (name.startswith('_') and not name.endswith('_')) and default())",
+                "expression": "name == '__init__' or "
+                "(not (name.startswith('_') and not name.endswith('_')) and default())",
                 "documented_only": True,
                 "skip_empty_modules": True,
             },

@@ -493,7 +493,9 @@ def run_step(cmd: Sequence[str], env: Mapping[str, str], timeout: float) -> None
     """
     print("$ " + " ".join(cmd) + f"   (timeout {timeout:.0f} s)", flush=True)
     started = time.monotonic()
-    proc = subprocess.Popen(list(cmd), cwd=ROOT, env=dict(env), stdin=subprocess.DEVNULL, start_new_session=True)
+    proc = subprocess.Popen(
+        list(cmd), cwd=ROOT, env=dict(env), stdin=subprocess.DEVNULL, start_new_session=True
+    )
     try:
         returncode = proc.wait(timeout=timeout)
     except subprocess.TimeoutExpired:

@@ -32,7 +32,8 @@ def test_every_exported_class_has_its_section(generated, name):
 def test_the_construct_signature_shows_its_props(generated):
     start = generated.index('<a id="emr_studio_role.role.EmrStudioServiceRole.__init__">')
     signature = generated[start:generated.index("```\n", generated.index("```python", start) + 10)]
-    for prop in ("bucket", "prefix", "encryption_key", "compute", "git_secret_access", "tag_imported_resources"):
+    props = ("bucket", "prefix", "encryption_key", "compute", "git_secret_access", "tag_imported_resources")
+    for prop in props:
         assert prop in signature
 
 

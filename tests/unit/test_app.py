@@ -160,7 +160,8 @@ def test_context_account_and_region_bind_the_stack():
     assert (stack.account, stack.region) == ("111122223333", "eu-west-1")
     role = next(iter(Template.from_stack(stack).find_resources("AWS::IAM::Role").values()))
     condition = role["Properties"]["AssumeRolePolicyDocument"]["Statement"][0]["Condition"]
-    assert render(condition["ArnLike"]["aws:SourceArn"]).endswith(":elasticmapreduce:eu-west-1:111122223333:*")
+    source_arn = render(condition["ArnLike"]["aws:SourceArn"])
+    assert source_arn.endswith(":elasticmapreduce:eu-west-1:111122223333:*")
 
 
 def test_config_without_account_or_region_has_no_environment():
@@ -202,7 +203,8 @@ def _refused(context, keys=None):
 @pytest.mark.parametrize(
     "wrong, right",
     [("bucketname", "bucketName"), ("BUCKETNAME", "bucketName"), ("subnetID", "subnetIds"),
-     ("kmsKeyARN", "kmsKeyArn"), ("securityGroupId", "securityGroupIds"), ("gitSecretAcess", "gitSecretAccess")],
+     ("kmsKeyARN", "kmsKeyArn"), ("securityGroupId", "securityGroupIds"),
+     ("gitSecretAcess", "gitSecretAccess")],
 )
 def test_a_key_near_a_known_key_is_refused_with_the_right_spelling(wrong, right):
     text = _refused({wrong: "x"})
@@ -224,7 +226,9 @@ def test_misspelled_key_fails_the_app_synth():
         app_stack({"bucketname": "team-notebooks"}, nag=False)
 
 
-@pytest.mark.parametrize("key", ["bucketName", "prefix", "kmsKeyArn", "compute", "subnetIds", "roleName", "vpcId"])
+@pytest.mark.parametrize(
+    "key", ["bucketName", "prefix", "kmsKeyArn", "compute", "subnetIds", "roleName", "vpcId"]
+)
 def test_an_empty_value_is_refused_naming_its_key(key):
     text = _refused({key: ""})
     assert f"context '{key}': got an empty value" in text
@@ -292,7 +296,9 @@ def test_context_vpc_is_imported_and_warned_about_as_untagged():
     warnings = [
         w.entry.data for w in Annotations.from_stack(stack).find_warning("*", Match.any_value())
     ]
-    assert any("vpc-0123456789abcdef0" in w and "for-use-with-amazon-emr-managed-policies" in w for w in warnings)
+    assert any(
+        "vpc-0123456789abcdef0" in w and "for-use-with-amazon-emr-managed-policies" in w for w in warnings
+    )
 
 
 def test_context_vpc_is_tagged_at_deploy_time_with_tag_imported_resources():
