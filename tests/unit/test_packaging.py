@@ -138,7 +138,7 @@ needs_make = pytest.mark.skipif(MAKE is None, reason="make not installed")
 def _dry_run(target, cwd=ROOT, **env):
     return subprocess.run(
         [MAKE, "-n", "-B", target], cwd=cwd, capture_output=True, text=True, timeout=60,
-        env={**os.environ, **env},
+        env={**os.environ, "PYTHON": sys.executable, **env},
     )
 
 
