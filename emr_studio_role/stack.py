@@ -368,10 +368,9 @@ def _with_context_keys(error: EmrStudioRoleValidationError) -> EmrStudioRoleVali
     """The construct's refusal, each problem followed by the context key its prop came from."""
     problems = []
     for problem in error.problems:
-        keys = [k for prop, k in PROP_CONTEXT_KEYS.items() if re.search(rf"\b{prop}\b", problem)]
-        # The longest prop name that matches ('workspace_encryption_key' before 'encryption_key').
-        keys = sorted(set(keys), key=lambda k: -max(len(p) for p, kk in PROP_CONTEXT_KEYS.items() if kk == k))
-        hint = f" [context key '{keys[0]}']" if keys else ""
+        # The longest prop name the message names ('workspace_encryption_key', not 'encryption_key').
+        props = [p for p in PROP_CONTEXT_KEYS if re.search(rf"\b{p}\b", problem)]
+        hint = f" [context key '{PROP_CONTEXT_KEYS[max(props, key=len)]}']" if props else ""
         problems.append(f"{problem}{hint}")
     return EmrStudioRoleValidationError("app context", problems)
 
