@@ -552,8 +552,8 @@ def _acknowledge_user_role_policy(policy: IConstruct, iam5_ids: List[str]) -> No
     secrets = (
         "AWS's page, step 4: the Studio user role reads the Git secrets that users link to "
         "Workspaces after deployment, so their names are not known here; the statement is "
-        "limited to Secrets Manager secrets of this account and region and conditioned on the "
-        "secret's EMR tag."
+        "limited to Secrets Manager secrets of this account and region, and conditioned on a tag "
+        "of the secret, as the grant_git_secret_read statement has it."
     )
     acknowledge(
         policy,
