@@ -1,36 +1,77 @@
 # emr-studio-role: every install step lives here, so a fresh clone needs only `make synth` / `make test`.
+#   make synth  installs only what synth needs: the app's pinned runtime packages (requirements.txt),
+#               this package (editable) and the pinned CDK CLI (package.json "dependencies").
+#   make test   adds the test tools (requirements-dev.txt, the IAM evaluator, checkov in .venv-checkov).
 SHELL := /bin/bash
 .DEFAULT_GOAL := synth
 
-PYTHON ?= python3
+# The Python floor: aws-cdk-lib, constructs, jsii and cdk-nag all require Python 3.10 or later.
+MIN_PY := 3.10
+PY_OK := import sys; sys.exit(sys.version_info < (3, 10))
+# The first Python 3.10+ on PATH, newest first (override: make PYTHON=/path/to/python3.12 synth).
+PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3.11 python3.10 python3; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c '$(PY_OK)' 2>/dev/null && { echo $$p; break; }; done)
 VENV := .venv
 PY := $(VENV)/bin/python
+PIP := $(PY) -m pip install --quiet --disable-pip-version-check
 export CDK_DISABLE_CLI_TELEMETRY := true
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 # The pinned CLI from package-lock.json, running the app with the venv's python.
 CDK := PATH="$(CURDIR)/$(VENV)/bin:$$PATH" npx --no-install cdk
+# `make floors`: where the library's oldest allowed dependencies are installed.
+FLOORS_VENV := .venv-floors
 
-.PHONY: setup synth test deploy-local lint docs bench clean
+# A .venv that an older Python made (or whose Python is gone) is removed here, before any rule
+# runs, so that the rules below rebuild it with $(PYTHON).
+ifneq ($(wildcard $(VENV)),)
+ifneq ($(shell $(PY) -c '$(PY_OK)' >/dev/null 2>&1 && echo ok),ok)
+$(info .venv was made by "$(shell $(PY) --version 2>&1)", but emr-studio-role needs Python $(MIN_PY)+: removing .venv; it is rebuilt with "$(PYTHON)".)
+$(shell rm -rf $(VENV))
+endif
+endif
 
-## setup: .venv with the pinned Python packages, and node_modules from the lock file (idempotent)
-setup: $(VENV)/.installed .venv-checkov/.installed node_modules/.installed
+.PHONY: setup setup-synth synth test deploy-local lint docs bench floors dist clean distclean check-python
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+## setup: everything `make test` needs (idempotent)
+setup: setup-synth $(VENV)/.dev-installed .venv-checkov/.installed node_modules/.dev-installed
+
+## setup-synth: only what `make synth` needs
+setup-synth: $(VENV)/.installed node_modules/.installed
+
+check-python:
+	@if [ -z "$(PYTHON)" ] || ! $(PYTHON) -c '$(PY_OK)' 2>/dev/null; then \
+	  echo "emr-studio-role needs Python $(MIN_PY) or later (aws-cdk-lib, jsii and cdk-nag require it);"; \
+	  echo "found: '$(PYTHON)' $$($(PYTHON) --version 2>&1). Install one and run: make PYTHON=/path/to/python3.12 synth"; \
+	  exit 1; fi
+
+$(VENV)/.installed: requirements.txt pyproject.toml | check-python
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(PIP) -r requirements.txt
+	$(PIP) --no-deps -e .
 	touch $@
 
-.venv-checkov/.installed: requirements-checkov.txt
+$(VENV)/.dev-installed: requirements-dev.txt $(VENV)/.installed
+	$(PIP) -r requirements-dev.txt
+	touch $@
+
+.venv-checkov/.installed: requirements-checkov.txt | check-python
 	test -x .venv-checkov/bin/python || $(PYTHON) -m venv .venv-checkov
 	.venv-checkov/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-checkov.txt
 	touch $@
 
+# The CLI only (package.json "dependencies"); a full install from `make test` serves as well.
 node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	if [ node_modules/.dev-installed -nt package-lock.json ] && [ node_modules/.dev-installed -nt package.json ]; \
+	then :; else npm ci --omit=dev --no-audit --no-fund --loglevel=error; fi
 	touch $@
 
+# Adds the test-only devDependencies (the IAM evaluator, tests/tools/simulate.mjs).
+node_modules/.dev-installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@ node_modules/.installed
+
 ## synth: the app's CloudFormation template in cdk.out, checked by cdk-nag
-synth: setup
+synth: setup-synth
 	$(CDK) synth --no-notices --quiet
 	@ls cdk.out/*.template.json
 
@@ -46,19 +87,21 @@ fuzz: setup
 ## deploy-local: deploy the app with the pinned CLI to a fresh local moto server (no AWS account),
 ##   read the role back and compare it with the template (docs/deploy-local.md);
 ##   context for the app: make deploy-local DEPLOY_LOCAL_ARGS="-c compute=EMR_SERVERLESS"
-deploy-local: setup
+deploy-local: setup-synth $(VENV)/.dev-installed
 	$(PY) scripts/deploy_local.py $(DEPLOY_LOCAL_ARGS)
 
 ## deploy-local-stackset: synthesize the app with -c stackSetOrganizationalUnits/-c stackSetRegions, create
 ##   the StackSet's member template in two accounts x its regions on a local moto server (no AWS
 ##   account), read each role back and print a verdict per stack instance (README: Roll out to an organization)
 .PHONY: deploy-local-stackset
-deploy-local-stackset: setup
+deploy-local-stackset: setup-synth $(VENV)/.dev-installed
 	$(PY) scripts/deploy_local_stackset.py $(DEPLOY_LOCAL_STACKSET_ARGS)
 
-## docs: regenerate docs/permissions.md from the code's statement data (tests/unit/test_docs.py checks it)
-docs: setup
+## docs: regenerate docs/permissions.md (from the statement data) and docs/API.md (from the
+##   docstrings, with pydoc-markdown); tests/unit/test_docs.py and test_api_docs.py check both
+docs: setup-synth $(VENV)/.dev-installed
 	$(PY) -m emr_studio_role.docs --write docs/permissions.md
+	$(PY) scripts/api_docs.py --write docs/API.md
 
 ## bench: synth benchmark, construct against bare IAM roles, and policy sizes -> docs/benchmarks.md
 ##   (BENCH_ARGS="--sizes 1 50 --runs 3" for a shorter run)
@@ -66,8 +109,30 @@ bench: setup
 	$(PY) benchmarks/synth_bench.py --write docs/benchmarks.md $(BENCH_ARGS)
 
 ## lint: ruff
-lint: setup
+lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .
 
+## floors: install the library's oldest allowed dependencies (pyproject.toml's lower bounds, with
+##   the [nag] extra) into a fresh .venv-floors and synthesize the app and the examples with them.
+##   Not part of `make test`: it installs ~450 MB and takes 2 to 3 minutes.
+floors: check-python
+	rm -rf $(FLOORS_VENV)
+	$(PYTHON) -m venv $(FLOORS_VENV)
+	$(PYTHON) scripts/floors.py --constraints > $(FLOORS_VENV)/floors.txt
+	cat $(FLOORS_VENV)/floors.txt
+	$(FLOORS_VENV)/bin/python -m pip install --quiet --disable-pip-version-check \
+	  -c $(FLOORS_VENV)/floors.txt ".[nag]"
+	$(FLOORS_VENV)/bin/python scripts/floors.py --smoke
+
+## dist: build the wheel into dist/ and list its files (LICENSE must be among them)
+dist: setup-synth
+	rm -rf dist build
+	$(PY) -m pip wheel --quiet --disable-pip-version-check --no-deps -w dist .
+	unzip -l dist/*.whl
+
 clean:
-	rm -rf cdk.out .pytest_cache
+	rm -rf cdk.out .pytest_cache dist build
+
+## distclean: clean, and remove every installed thing (.venv, .venv-checkov, .venv-floors, node_modules)
+distclean: clean
+	rm -rf $(VENV) .venv-checkov $(FLOORS_VENV) node_modules

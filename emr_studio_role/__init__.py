@@ -13,6 +13,9 @@ from .statements import EMR_TAG_KEY, EMR_TAG_VALUE, GUARDED_SIDS
 from .studio import EmrStudio, IdcUserAssignment, SessionIdentityType, StudioAuthMode
 from .user_policies import UserPolicyLevel
 
+#: The package version; pyproject.toml reads it from here (the one place it is written).
+__version__ = "0.1.0"
+
 __all__ = [
     "EMR_TAG_KEY",
     "EMR_TAG_VALUE",
@@ -29,4 +32,5 @@ __all__ = [
     "StudioAuthMode",
     "StudioCompute",
     "UserPolicyLevel",
+    "__version__",
 ]

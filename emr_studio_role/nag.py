@@ -11,12 +11,21 @@ from __future__ import annotations
 from typing import Any, Iterable, List, Sequence, Tuple
 
 from aws_cdk import Acknowledgment, Annotations, IPolicyValidationPlugin, Stack, Validations
-from cdk_nag import AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks
 from constructs import IConstruct
 
 
 def nag_plugins(scope: IConstruct) -> List[IPolicyValidationPlugin]:
-    """The four packs the app applies: AwsSolutions, HIPAA Security, NIST 800-53 R5, PCI DSS 3.2.1."""
+    """The four packs the app applies: AwsSolutions, HIPAA Security, NIST 800-53 R5, PCI DSS 3.2.1.
+
+    cdk-nag is the optional extra ``emr-studio-role[nag]``: the construct itself does
+    not need it, so it is imported here, when the packs are asked for.
+    """
+    try:
+        from cdk_nag import AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks
+    except ImportError as error:  # pragma: no cover - depends on the install
+        raise ImportError(
+            "nag_plugins() needs cdk-nag: pip install 'emr-studio-role[nag]'"
+        ) from error
     return [
         AwsSolutionsChecks(scope),
         HIPAASecurityChecks(scope),

@@ -2,41 +2,68 @@
 
 Context keys (``cdk synth -c key=value``; all optional):
 
-=========================  ====================================================================
-key                        meaning
-=========================  ====================================================================
-``bucketName``             use this existing bucket instead of creating one
-``prefix``                 the Studio's key prefix (default ``studio/``)
-``kmsKeyArn``              the existing bucket's KMS key (a key ARN, not an alias)
-``workspaceKmsKeyArn``     the key the Studio encrypts Workspaces with
-``compute``                ``EC2_OR_EKS`` (default) or ``EMR_SERVERLESS``
-``gitSecretAccess``        ``TAGGED_SECRETS`` (default), ``LISTED_SECRETS`` or ``USER_ROLE``
-``gitSecretArns``          comma-separated ARNs of Git secrets (tagged; read with LISTED_SECRETS)
-``workspaceCollaboration`` ``true`` or ``false`` (default: true for EC2_OR_EKS)
-``subnetIds``              comma-separated subnet IDs of the Studio (imported: see README)
-``securityGroupIds``       comma-separated custom security group IDs (imported: see README)
-``tagImportedResources``   ``true`` to tag imported subnets, groups and secrets at deploy time
-``roleName``               the role's name (default: generated)
-``rolePath``               the role's IAM path (default ``/``)
-=========================  ====================================================================
+==========================  ===================================================================
+key                         meaning
+==========================  ===================================================================
+``bucketName``              use this existing bucket instead of creating one
+``prefix``                  the Studio's key prefix (default ``studio/``)
+``kmsKeyArn``               the existing bucket's KMS key (a key ARN, not an alias)
+``workspaceKmsKeyArn``      the key the Studio encrypts Workspaces with
+``compute``                 ``EC2_OR_EKS`` (default) or ``EMR_SERVERLESS``
+``gitSecretAccess``         ``TAGGED_SECRETS`` (default), ``LISTED_SECRETS`` or ``USER_ROLE``
+``gitSecretArns``           comma-separated complete ARNs of Git secrets
+``userRoleArn``             with ``USER_ROLE``: the Studio user role that may read the secrets
+``workspaceCollaboration``  ``true`` or ``false`` (default: true for EC2_OR_EKS)
+``vpcId``                   the Studio's VPC (imported: tagged or warned about)
+``subnetIds``               comma-separated subnet IDs of the Studio (imported)
+``securityGroupIds``        comma-separated custom security group IDs (imported)
+``tagImportedResources``    ``true`` to tag the imported VPC, subnets, groups and secrets at deploy time
+``roleName``                the role's name (default: generated)
+``rolePath``                the role's IAM path (default ``/``)
+``account``                 bind the stack to this account (default: environment-agnostic)
+``region``                  bind the stack to this region (default: environment-agnostic)
+==========================  ===================================================================
+
+Without ``account`` and ``region`` the stack is environment-agnostic: partition,
+region and account are CloudFormation pseudo parameters, so one template deploys
+in any account and region.  ``CDK_DEFAULT_ACCOUNT``/``CDK_DEFAULT_REGION``, which
+the CDK CLI always sets, are deliberately not read.
+
+Every value is checked when it is read (:meth:`StudioStackConfig.from_context`):
+each problem names its context key, the value and what is allowed, and all are
+raised at once.  A key that differs from a known key only in case or by a typo
+(``bucketname``, ``subnetID``) is refused with the right spelling, instead of
+being silently ignored.
 """
 
 from __future__ import annotations
 
+import difflib
+import re
 from dataclasses import dataclass
-from typing import Any, List, Mapping, Optional, Tuple
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Tuple
 
-from aws_cdk import Acknowledgment, CfnOutput, Environment, RemovalPolicy, Stack, Validations
+from aws_cdk import (
+    Acknowledgment,
+    Annotations,
+    CfnOutput,
+    Environment,
+    RemovalPolicy,
+    Stack,
+    Validations,
+)
 from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_secretsmanager as secretsmanager
-from constructs import Construct
+from constructs import Construct, IConstruct
 
 from .errors import EmrStudioRoleValidationError
-from .nag import acknowledge_access_logs_bucket, acknowledge_notebook_bucket
+from .nag import acknowledge, acknowledge_access_logs_bucket, acknowledge_notebook_bucket, iam5_resources
 from .role import EmrStudioServiceRole, GitSecretAccess, StudioCompute
 
+#: Every context key the app reads.
 CONTEXT_KEYS = (
     "bucketName",
     "prefix",
@@ -45,17 +72,91 @@ CONTEXT_KEYS = (
     "compute",
     "gitSecretAccess",
     "gitSecretArns",
+    "userRoleArn",
     "workspaceCollaboration",
+    "vpcId",
     "subnetIds",
     "securityGroupIds",
     "tagImportedResources",
     "roleName",
     "rolePath",
+    "account",
+    "region",
 )
+
+#: The construct's props the app sets from context, and the key each comes from (for messages).
+PROP_CONTEXT_KEYS: Mapping[str, str] = {
+    "bucket": "bucketName",
+    "prefix": "prefix",
+    "encryption_key": "kmsKeyArn",
+    "workspace_encryption_key": "workspaceKmsKeyArn",
+    "compute": "compute",
+    "git_secret_access": "gitSecretAccess",
+    "git_secrets": "gitSecretArns",
+    "workspace_collaboration": "workspaceCollaboration",
+    "vpc": "vpcId",
+    "subnets": "subnetIds",
+    "security_groups": "securityGroupIds",
+    "tag_imported_resources": "tagImportedResources",
+    "role_name": "roleName",
+    "path": "rolePath",
+}
+
+#: Warning id: ``gitSecretAccess=USER_ROLE`` without ``userRoleArn``.
+WARN_NO_SECRET_READER = "emr-studio-role:app:noGitSecretReader"
+
+# What the CDK CLI and cdk.json put in the context besides the user's keys: feature flags
+# (``@aws-cdk/...``), CLI settings (``aws:cdk:...``) and cached lookups (``vpc-provider:...``).
+# They all hold one of these characters; no key of the app does.
+_NOT_USER_KEY = re.compile(r"[@:/]")
+
+_BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+_PARTITION = r"aws(?:-[a-z]+)*"
+_REGION_RE = r"[a-z]{2}(?:-[a-z]+)+-\d+"
+_KMS_KEY_ARN = re.compile(rf"^arn:{_PARTITION}:kms:{_REGION_RE}:\d{{12}}:key/[A-Za-z0-9-]+$")
+_SECRET_ARN = re.compile(
+    rf"^arn:{_PARTITION}:secretsmanager:{_REGION_RE}:\d{{12}}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{{6}}$"
+)
+_ROLE_ARN = re.compile(rf"^arn:{_PARTITION}:iam::(\d{{12}}):role/(?:[\w+=,.@-]+/)*[\w+=,.@-]{{1,64}}$")
+_ID = {
+    "vpcId": re.compile(r"^vpc-(?:[0-9a-f]{8}|[0-9a-f]{17})$"),
+    "subnetIds": re.compile(r"^subnet-(?:[0-9a-f]{8}|[0-9a-f]{17})$"),
+    "securityGroupIds": re.compile(r"^sg-(?:[0-9a-f]{8}|[0-9a-f]{17})$"),
+}
+_ID_HELP = {
+    "vpcId": "a VPC ID (vpc- and 8 or 17 hex digits)",
+    "subnetIds": "subnet IDs (subnet- and 8 or 17 hex digits), comma-separated",
+    "securityGroupIds": "security group IDs (sg- and 8 or 17 hex digits), comma-separated",
+}
+_ACCOUNT = re.compile(r"^\d{12}$")
+_REGION = re.compile(rf"^{_REGION_RE}$")
+
+
+def misspelled_keys(keys: Iterable[str]) -> List[str]:
+    """A problem for each context key that looks like one of :data:`CONTEXT_KEYS` but is not one.
+
+    Near means equal but for case, or close by edit distance (``difflib``, ratio 0.8 or
+    more, compared in lower case).  Feature flags, CLI settings and lookups are skipped.
+    """
+    lower = {k.lower(): k for k in CONTEXT_KEYS}
+    problems = []
+    for key in sorted(set(keys)):
+        if key in CONTEXT_KEYS or _NOT_USER_KEY.search(key):
+            continue
+        near = lower.get(key.lower()) or next(
+            iter(lower[m] for m in difflib.get_close_matches(key.lower(), list(lower), n=1, cutoff=0.8)),
+            None,
+        )
+        if near is not None:
+            problems.append(
+                f"context '{key}': not a key of this app; did you mean {near}? "
+                f"(allowed keys: {', '.join(CONTEXT_KEYS)})"
+            )
+    return problems
 
 
 def _csv(value: Any) -> Tuple[str, ...]:
-    if value is None or value == "":
+    if value is None:
         return ()
     if isinstance(value, (list, tuple)):
         return tuple(str(v).strip() for v in value if str(v).strip())
@@ -83,6 +184,22 @@ def _bool(key: str, value: Any, problems: List[str]) -> Optional[bool]:
     return None
 
 
+def _kms_key_arn(key: str, value: Optional[str], problems: List[str]) -> None:
+    if value is None:
+        return
+    if ":alias/" in value:
+        problems.append(
+            f"context '{key}': got {value!r}, a KMS alias ARN; allowed: a key ARN "
+            "(arn:<partition>:kms:<region>:<account>:key/<key id>), because an alias ARN in an "
+            "identity policy does not grant use of the key"
+        )
+    elif not _KMS_KEY_ARN.match(value):
+        problems.append(
+            f"context '{key}': got {value!r}; allowed: a KMS key ARN "
+            "(arn:<partition>:kms:<region>:<account>:key/<key id>, no wildcard)"
+        )
+
+
 @dataclass(frozen=True)
 class StudioStackConfig:
     """The app's settings, read from context by :meth:`from_context`."""
@@ -94,72 +211,176 @@ class StudioStackConfig:
     compute: StudioCompute = StudioCompute.EC2_OR_EKS
     git_secret_access: Optional[GitSecretAccess] = None
     git_secret_arns: Tuple[str, ...] = ()
+    user_role_arn: Optional[str] = None
     workspace_collaboration: Optional[bool] = None
+    vpc_id: Optional[str] = None
     subnet_ids: Tuple[str, ...] = ()
     security_group_ids: Tuple[str, ...] = ()
     tag_imported_resources: bool = False
     role_name: Optional[str] = None
     role_path: Optional[str] = None
+    account: Optional[str] = None
+    region: Optional[str] = None
+
+    @property
+    def environment(self) -> Optional[Environment]:
+        """``Environment(account, region)`` when ``account`` or ``region`` is given, else ``None``.
+
+        ``None`` makes the stack environment-agnostic: one template for any account and region.
+        """
+        if self.account is None and self.region is None:
+            return None
+        return Environment(account=self.account, region=self.region)
 
     @classmethod
-    def from_context(cls, get: Any) -> StudioStackConfig:
-        """Read every key of :data:`CONTEXT_KEYS` with ``get(key)``; refuse bad values at once."""
-        problems: List[str] = []
-        c = {k: get(k) for k in CONTEXT_KEYS}
+    def from_scope(cls, scope: IConstruct) -> StudioStackConfig:
+        """Read the app's context from ``scope`` (usually the ``App``), every key checked.
+
+        Besides :meth:`from_context`'s checks, a context key near a known key is refused.
+        """
+        keys = scope.node.get_all_context().keys()
+        return cls.from_context(scope.node.try_get_context, keys=keys)
+
+    @classmethod
+    def from_context(
+        cls, get: Callable[[str], Any], *, keys: Iterable[str] = ()
+    ) -> StudioStackConfig:
+        """Read every key of :data:`CONTEXT_KEYS` with ``get(key)``; refuse bad values at once.
+
+        ``keys``: every key present in the context, to refuse misspelled ones
+        (:func:`misspelled_keys`).  Raises :class:`EmrStudioRoleValidationError`
+        naming each bad key.
+        """
+        problems: List[str] = misspelled_keys(keys)
+        c: Dict[str, Any] = {}
+        for key in CONTEXT_KEYS:
+            value = get(key)
+            if isinstance(value, str):
+                value = value.strip()
+                if value == "" or (value.replace(",", "").strip() == "" and key in _CSV_KEYS):
+                    problems.append(
+                        f"context '{key}': got an empty value; allowed: {_HELP[key]}, or leave the key out"
+                    )
+                    value = None
+            c[key] = value
+
+        if c["bucketName"] is not None and not _BUCKET_NAME.match(str(c["bucketName"])):
+            problems.append(
+                f"context 'bucketName': got {c['bucketName']!r}; allowed: {_HELP['bucketName']}"
+            )
         for key in ("kmsKeyArn", "workspaceKmsKeyArn"):
-            if c[key] is not None and ":alias/" in str(c[key]):
-                problems.append(
-                    f"context '{key}': got {c[key]!r}, a KMS alias ARN; allowed: a key ARN "
-                    "(arn:...:kms:<region>:<account>:key/<id>), because an alias ARN in an "
-                    "identity policy does not grant use of the key"
-                )
+            _kms_key_arn(key, c[key], problems)
         if c["kmsKeyArn"] is not None and c["bucketName"] is None:
             problems.append(
                 f"context 'kmsKeyArn': got {c['kmsKeyArn']!r} without 'bucketName'; allowed: "
                 "only with bucketName (the default bucket uses the key this app creates)"
             )
+        secret_arns = _csv(c["gitSecretArns"])
+        for arn in secret_arns:
+            if not _SECRET_ARN.match(arn):
+                problems.append(f"context 'gitSecretArns': got {arn!r}; allowed: {_HELP['gitSecretArns']}")
+        ids: Dict[str, Tuple[str, ...]] = {}
+        for key in ("vpcId", "subnetIds", "securityGroupIds"):
+            ids[key] = _csv(c[key])
+            for value in ids[key]:
+                if not _ID[key].match(value):
+                    problems.append(f"context '{key}': got {value!r}; allowed: {_ID_HELP[key]}")
+        if len(ids["vpcId"]) > 1:
+            problems.append(f"context 'vpcId': got {c['vpcId']!r}; allowed: one VPC ID")
+        if c["account"] is not None and not _ACCOUNT.match(str(c["account"])):
+            problems.append(f"context 'account': got {c['account']!r}; allowed: {_HELP['account']}")
+        if c["region"] is not None and not _REGION.match(str(c["region"])):
+            problems.append(f"context 'region': got {c['region']!r}; allowed: {_HELP['region']}")
+
+        access = _enum("gitSecretAccess", c["gitSecretAccess"], GitSecretAccess, problems)
+        user_role_arn = c["userRoleArn"]
+        if user_role_arn is not None:
+            match = _ROLE_ARN.match(str(user_role_arn))
+            if match is None:
+                problems.append(
+                    f"context 'userRoleArn': got {user_role_arn!r}; allowed: {_HELP['userRoleArn']}"
+                )
+            elif c["account"] is not None and match.group(1) != str(c["account"]):
+                problems.append(
+                    f"context 'userRoleArn': got {user_role_arn!r}, a role of account {match.group(1)}; "
+                    f"allowed: a role of this stack's account ({c['account']}): the grant is a policy "
+                    "added to the role, which only its own account can add"
+                )
+            if access is not GitSecretAccess.USER_ROLE:
+                problems.append(
+                    f"context 'userRoleArn': got {user_role_arn!r} with gitSecretAccess="
+                    f"{access.name if access else 'TAGGED_SECRETS (the default)'}; allowed: only with "
+                    "gitSecretAccess=USER_ROLE (the role the Studio's users assume reads the secrets)"
+                )
+
         config = cls(
             bucket_name=c["bucketName"],
             prefix="studio/" if c["prefix"] is None else str(c["prefix"]),
             kms_key_arn=c["kmsKeyArn"],
             workspace_kms_key_arn=c["workspaceKmsKeyArn"],
-            compute=_enum("compute", c["compute"], StudioCompute, problems)
-            or StudioCompute.EC2_OR_EKS,
-            git_secret_access=_enum(
-                "gitSecretAccess", c["gitSecretAccess"], GitSecretAccess, problems
-            ),
-            git_secret_arns=_csv(c["gitSecretArns"]),
-            workspace_collaboration=_bool(
-                "workspaceCollaboration", c["workspaceCollaboration"], problems
-            ),
-            subnet_ids=_csv(c["subnetIds"]),
-            security_group_ids=_csv(c["securityGroupIds"]),
-            tag_imported_resources=bool(
-                _bool("tagImportedResources", c["tagImportedResources"], problems)
-            ),
+            compute=_enum("compute", c["compute"], StudioCompute, problems) or StudioCompute.EC2_OR_EKS,
+            git_secret_access=access,
+            git_secret_arns=secret_arns,
+            user_role_arn=user_role_arn,
+            workspace_collaboration=_bool("workspaceCollaboration", c["workspaceCollaboration"], problems),
+            vpc_id=ids["vpcId"][0] if ids["vpcId"] else None,
+            subnet_ids=ids["subnetIds"],
+            security_group_ids=ids["securityGroupIds"],
+            tag_imported_resources=bool(_bool("tagImportedResources", c["tagImportedResources"], problems)),
             role_name=c["roleName"],
             role_path=c["rolePath"],
+            account=None if c["account"] is None else str(c["account"]),
+            region=c["region"],
         )
         if problems:
             raise EmrStudioRoleValidationError("app context", problems)
         return config
 
 
-def environment_from(environ: Mapping[str, str]) -> Optional[Environment]:
-    """The stack's environment from ``CDK_DEFAULT_ACCOUNT`` / ``CDK_DEFAULT_REGION`` when set.
+_CSV_KEYS = ("gitSecretArns", "subnetIds", "securityGroupIds")
 
-    Without either, ``None``: the stack is environment-agnostic and account,
-    region and partition are CloudFormation pseudo parameters.
-    """
-    account = environ.get("CDK_DEFAULT_ACCOUNT") or None
-    region = environ.get("CDK_DEFAULT_REGION") or None
-    if account is None and region is None:
-        return None
-    return Environment(account=account, region=region)
+#: What each key allows, for messages.
+_HELP: Mapping[str, str] = {
+    "bucketName": "an S3 bucket name (3 to 63 characters: lowercase letters, digits, '.' and '-', "
+    "starting and ending with a letter or digit; no wildcard)",
+    "prefix": "a key prefix such as studio/",
+    "kmsKeyArn": "a KMS key ARN (arn:<partition>:kms:<region>:<account>:key/<key id>)",
+    "workspaceKmsKeyArn": "a KMS key ARN (arn:<partition>:kms:<region>:<account>:key/<key id>)",
+    "compute": "EC2_OR_EKS or EMR_SERVERLESS",
+    "gitSecretAccess": "TAGGED_SECRETS, LISTED_SECRETS or USER_ROLE",
+    "gitSecretArns": "complete Secrets Manager secret ARNs "
+    "(arn:<partition>:secretsmanager:<region>:<account>:secret:<name>-<6 characters>, no wildcard), "
+    "comma-separated",
+    "userRoleArn": "an IAM role ARN (arn:<partition>:iam::<account>:role/<path/><name>, no wildcard)",
+    "workspaceCollaboration": "true or false",
+    "vpcId": _ID_HELP["vpcId"],
+    "subnetIds": _ID_HELP["subnetIds"],
+    "securityGroupIds": _ID_HELP["securityGroupIds"],
+    "tagImportedResources": "true or false",
+    "roleName": "an IAM role name",
+    "rolePath": "an IAM path such as /emr/",
+    "account": "a 12-digit AWS account ID",
+    "region": "an AWS region name such as eu-west-1",
+}
+
+
+def _with_context_keys(error: EmrStudioRoleValidationError) -> EmrStudioRoleValidationError:
+    """The construct's refusal, each problem followed by the context key its prop came from."""
+    problems = []
+    for problem in error.problems:
+        # The longest prop name the message names ('workspace_encryption_key', not 'encryption_key').
+        props = [p for p in PROP_CONTEXT_KEYS if re.search(rf"\b{p}\b", problem)]
+        hint = f" [context key '{PROP_CONTEXT_KEYS[max(props, key=len)]}']" if props else ""
+        problems.append(f"{problem}{hint}")
+    return EmrStudioRoleValidationError("app context", problems)
 
 
 class EmrStudioServiceRoleStack(Stack):
-    """The EMR Studio service role, with a notebook bucket and key unless told to use existing ones."""
+    """The EMR Studio service role, with a notebook bucket and key unless told to use existing ones.
+
+    ``env`` defaults to ``config.environment``: environment-agnostic unless the
+    ``account``/``region`` context keys are given.
+    """
 
     def __init__(
         self,
@@ -169,13 +390,12 @@ class EmrStudioServiceRoleStack(Stack):
         config: StudioStackConfig = StudioStackConfig(),
         **kwargs: Any,
     ) -> None:
+        kwargs.setdefault("env", config.environment)
         super().__init__(scope, id, **kwargs)
         self.config = config
 
         if config.bucket_name:
-            bucket: s3.IBucket = s3.Bucket.from_bucket_name(
-                self, "NotebookBucket", config.bucket_name
-            )
+            bucket: s3.IBucket = s3.Bucket.from_bucket_name(self, "NotebookBucket", config.bucket_name)
             key = (
                 kms.Key.from_key_arn(self, "NotebookKey", config.kms_key_arn)
                 if config.kms_key_arn
@@ -189,9 +409,16 @@ class EmrStudioServiceRoleStack(Stack):
             if config.workspace_kms_key_arn
             else None
         )
+        vpc = (
+            # Only the VPC's ID is used (to tag it, or to warn that it is untagged).
+            ec2.Vpc.from_vpc_attributes(
+                self, "Vpc", vpc_id=config.vpc_id, availability_zones=self.availability_zones
+            )
+            if config.vpc_id
+            else None
+        )
         subnets = [
-            ec2.Subnet.from_subnet_id(self, f"Subnet{i}", sid)
-            for i, sid in enumerate(config.subnet_ids)
+            ec2.Subnet.from_subnet_id(self, f"Subnet{i}", sid) for i, sid in enumerate(config.subnet_ids)
         ]
         for subnet in subnets:
             Validations.of(subnet).acknowledge(
@@ -210,29 +437,60 @@ class EmrStudioServiceRoleStack(Stack):
             for i, arn in enumerate(config.git_secret_arns)
         ]
 
-        #: The construct under test.
-        self.studio_role = EmrStudioServiceRole(
-            self,
-            "StudioServiceRole",
-            bucket=bucket,
-            prefix=config.prefix,
-            encryption_key=key,
-            workspace_encryption_key=workspace_key,
-            compute=config.compute,
-            git_secret_access=config.git_secret_access,
-            git_secrets=secrets,
-            workspace_collaboration=config.workspace_collaboration,
-            subnets=subnets,
-            security_groups=groups,
-            tag_imported_resources=config.tag_imported_resources,
-            role_name=config.role_name,
-            path=config.role_path,
-        )
+        try:
+            #: The construct under test.
+            self.studio_role = EmrStudioServiceRole(
+                self,
+                "StudioServiceRole",
+                bucket=bucket,
+                prefix=config.prefix,
+                encryption_key=key,
+                workspace_encryption_key=workspace_key,
+                compute=config.compute,
+                git_secret_access=config.git_secret_access,
+                git_secrets=secrets,
+                workspace_collaboration=config.workspace_collaboration,
+                vpc=vpc,
+                subnets=subnets,
+                security_groups=groups,
+                tag_imported_resources=config.tag_imported_resources,
+                role_name=config.role_name,
+                path=config.role_path,
+            )
+        except EmrStudioRoleValidationError as error:
+            raise _with_context_keys(error) from error
+
+        self.user_role: Optional[iam.IRole] = None
+        if config.git_secret_access is GitSecretAccess.USER_ROLE:
+            self._grant_user_role(config.user_role_arn)
 
         CfnOutput(self, "RoleArn", value=self.studio_role.role.role_arn,
                   description="ARN of the EMR Studio service role (CfnStudio ServiceRole)")
         CfnOutput(self, "RoleName", value=self.studio_role.role.role_name,
                   description="Name of the EMR Studio service role")
+
+    def _grant_user_role(self, user_role_arn: Optional[str]) -> None:
+        """``USER_ROLE``: the Studio user role reads the Git secrets (page, step 4).
+
+        Without ``userRoleArn`` a warning says that nobody can.
+        """
+        if user_role_arn is None:
+            Annotations.of(self).add_warning_v2(
+                WARN_NO_SECRET_READER,
+                "gitSecretAccess=USER_ROLE: the service role has no access to Git secrets, and no "
+                "user role was given, so nobody can read them. Pass -c userRoleArn=<ARN of the "
+                "role the Studio's users assume> to grant it, or give that role "
+                "grant_git_secret_read yourself.",
+            )
+            return
+        self.user_role = iam.Role.from_role_arn(self, "StudioUserRole", user_role_arn)
+        grant = self.studio_role.grant_git_secret_read(self.user_role)
+        wildcards = [
+            r for statement in grant.principal_statements for r in statement.resources if "*" in r
+        ]
+        for policy in self.user_role.node.children:
+            if isinstance(policy, iam.Policy):
+                _acknowledge_user_role_policy(policy, iam5_resources(self, wildcards))
 
     def _default_storage(self) -> Tuple[s3.Bucket, kms.Key]:
         """A KMS key with rotation, and a notebook bucket encrypted with it, logged and versioned."""
@@ -283,3 +541,26 @@ class EmrStudioServiceRoleStack(Stack):
         )
         acknowledge_notebook_bucket(bucket)
         return bucket, key
+
+
+def _acknowledge_user_role_policy(policy: IConstruct, iam5_ids: List[str]) -> None:
+    """The inline policy the grant adds to the imported Studio user role."""
+    inline = (
+        "The Studio user role is imported (userRoleArn): the only way this stack can grant it "
+        "access is a policy attached to it here, which CloudFormation makes an AWS::IAM::Policy."
+    )
+    secrets = (
+        "AWS's page, step 4: the Studio user role reads the Git secrets that users link to "
+        "Workspaces after deployment, so their names are not known here; the statement is "
+        "limited to Secrets Manager secrets of this account and region, and conditioned on a tag "
+        "of the secret, as the grant_git_secret_read statement has it."
+    )
+    acknowledge(
+        policy,
+        [(finding, secrets) for finding in iam5_ids]
+        + [
+            ("HIPAA.Security-IAMNoInlinePolicy", inline),
+            ("NIST.800.53.R5-IAMNoInlinePolicy", inline),
+            ("PCI.DSS.321-IAMNoInlinePolicy", inline),
+        ],
+    )

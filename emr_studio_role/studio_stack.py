@@ -43,6 +43,8 @@ STUDIO_CONTEXT_KEYS = (
     "authMode",
     "prefix",
     "tagImportedResources",
+    "account",
+    "region",
 )
 
 

@@ -7,7 +7,8 @@ type that the page names (tagging a whole ``ec2.Vpc`` would also tag every subne
 in it, which would let EMR Studio use subnets nobody chose).
 
 CloudFormation cannot tag an imported resource.  Each one gets a warning with a
-stable id, or, with ``tag_imported_resources=True``, a custom resource that tags
+stable id, on the imported resource's own construct (so that it can be acknowledged
+for that resource alone), or, with ``tag_imported_resources=True``, a custom resource that tags
 it at deploy time and removes the tag on delete.
 """
 
@@ -98,7 +99,7 @@ def tag_studio_resources(
                 "apply that tag yourself, or tag it at deploy time with "
                 "tag_imported_resources=True (in the app: -c tagImportedResources=true)"
             )
-        Annotations.of(owner).add_warning_v2(
+        Annotations.of(resource).add_warning_v2(
             WARN_IMPORTED_UNTAGGED,
             f"The imported {kind} {shown} cannot be tagged by CloudFormation. EMR Studio's "
             f"service role only works with it once it carries the tag "

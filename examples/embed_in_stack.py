@@ -61,8 +61,8 @@ class AnalyticsStack(Stack):
             default_s3_location=f"s3://{notebooks.bucket_name}/studio/",
             service_role=role.role.role_arn,
         )
-        # The role's permissions are managed policies: create them before the Studio.
-        studio.node.add_dependency(*role.policies)
+        # Everything the role creates (its policies, any tagging resource) exists before the Studio.
+        studio.node.add_dependency(role)
 
 
 app = App()

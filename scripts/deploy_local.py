@@ -8,7 +8,11 @@ No AWS account is needed.  The script:
    CLI against the emulator: ``cdk bootstrap`` and ``cdk deploy --require-approval
    never`` (both ``--no-notices``, both ``--app <assembly>`` so the app is not
    synthesized three times), with ``AWS_ENDPOINT_URL=http://localhost:PORT`` and
-   dummy credentials;
+   dummy credentials.  Each CLI step has a timeout (``--step-timeout``, default
+   300 s): on expiry its whole process group is killed and the run fails.  A stack
+   with a custom resource (Lambda: ``-c tagImportedResources=true``) is refused
+   after synth, before anything is deployed, because moto runs Lambda only in
+   Docker and CloudFormation would wait for it without end;
 3. reads the deployed role back through the IAM API (trust policy, attached managed
    policies, inline policies, path) and compares it with the synthesized template,
    every CloudFormation intrinsic resolved against the deployed values;
@@ -29,6 +33,7 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -387,6 +392,23 @@ def read_back(session: Any, stack_name: str, template: Mapping[str, Any]) -> Rea
 # --------------------------------------------------------------------------- the run
 
 
+#: Default timeout of one CLI step, in seconds (a normal run takes 2 to 10 s per step).
+STEP_TIMEOUT = 300.0
+
+
+class TimedSession:
+    """A boto3 session whose clients give up: 5 s to connect, 60 s to read, 2 attempts."""
+
+    def __init__(self, session: Any) -> None:
+        from botocore.config import Config
+
+        self._session = session
+        self._config = Config(connect_timeout=5, read_timeout=60, retries={"max_attempts": 2})
+
+    def client(self, name: str) -> Any:
+        return self._session.client(name, config=self._config)
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
@@ -446,8 +468,6 @@ def local_env(port: int, home: Path) -> Dict[str, str]:
             "AWS_CONFIG_FILE": str(empty),
             "AWS_SHARED_CREDENTIALS_FILE": str(empty),
             "AWS_EC2_METADATA_DISABLED": "true",
-            "CDK_DEFAULT_ACCOUNT": ACCOUNT,
-            "CDK_DEFAULT_REGION": REGION,
             "CDK_DISABLE_CLI_TELEMETRY": "true",
             "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
             "PATH": f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}",
@@ -456,15 +476,93 @@ def local_env(port: int, home: Path) -> Dict[str, str]:
     return env
 
 
-def cdk(args: Sequence[str], env: Mapping[str, str]) -> None:
-    """Run the pinned CDK CLI (``npx --no-install cdk``) in the repo; raise on failure."""
-    cmd = ["npx", "--no-install", "cdk", *args, "--no-notices"]
-    print("$ " + " ".join(cmd), flush=True)
+class StepTimeout(RuntimeError):
+    """A CLI step ran past its timeout; its process group was killed."""
+
+
+def cdk(args: Sequence[str], env: Mapping[str, str], timeout: float) -> None:
+    """Run the pinned CDK CLI (``npx --no-install cdk``) in the repo; raise on failure or timeout."""
+    run_step(["npx", "--no-install", "cdk", *args, "--no-notices"], env, timeout)
+
+
+def run_step(cmd: Sequence[str], env: Mapping[str, str], timeout: float) -> None:
+    """Run ``cmd`` in the repo, printing it and its time; raise on failure, :class:`StepTimeout` on timeout.
+
+    The command runs in a process group of its own, so that on timeout the whole group
+    (npx, node, the app's python) is killed, not only its first process.
+    """
+    print("$ " + " ".join(cmd) + f"   (timeout {timeout:.0f} s)", flush=True)
     started = time.monotonic()
-    result = subprocess.run(cmd, cwd=ROOT, env=dict(env), stdin=subprocess.DEVNULL)
-    print(f"  ({time.monotonic() - started:.1f} s, exit {result.returncode})", flush=True)
-    if result.returncode != 0:
-        raise RuntimeError(f"`{' '.join(cmd)}` failed with exit code {result.returncode}")
+    proc = subprocess.Popen(
+        list(cmd), cwd=ROOT, env=dict(env), stdin=subprocess.DEVNULL, start_new_session=True
+    )
+    try:
+        returncode = proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill_group(proc)
+        raise StepTimeout(
+            f"`{' '.join(cmd)}` did not finish within {timeout:.0f} s and was stopped "
+            "(raise it with --step-timeout)"
+        ) from None
+    except BaseException:  # Ctrl-C: never leave the step running
+        _kill_group(proc)
+        raise
+    print(f"  ({time.monotonic() - started:.1f} s, exit {returncode})", flush=True)
+    if returncode != 0:
+        raise RuntimeError(f"`{' '.join(cmd)}` failed with exit code {returncode}")
+
+
+def _kill_group(proc: subprocess.Popen) -> None:
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            proc.wait(timeout=10)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+#: Resource types whose deployment runs AWS Lambda code.  moto runs Lambda only in Docker,
+#: so a stack holding one would wait for a custom resource that never answers.
+LAMBDA_TYPES = ("AWS::Lambda::Function", "AWS::CloudFormation::CustomResource")
+
+
+def custom_resources(template: Mapping[str, Any]) -> List[str]:
+    """Each resource of ``template`` that needs Lambda at deploy time, as ``LogicalId (Type, path)``."""
+    found = []
+    for logical_id, resource in template.get("Resources", {}).items():
+        type_ = resource.get("Type", "")
+        if type_ in LAMBDA_TYPES or type_.startswith("Custom::"):
+            path = resource.get("Metadata", {}).get("aws:cdk:path", "")
+            found.append(f"{logical_id} ({type_}{', ' + path if path else ''})")
+    return found
+
+
+def refuse_custom_resources(templates: Mapping[str, Mapping[str, Any]]) -> Optional[str]:
+    """The message refusing the deploy when any stack has a custom resource, else ``None``."""
+    lines = []
+    for stack_name, template in templates.items():
+        found = custom_resources(template)
+        if found:
+            lines.append(f"  {stack_name}:")
+            lines += [f"    - {item}" for item in found]
+    if not lines:
+        return None
+    return "\n".join(
+        [
+            "deploy-local: REFUSED: the app holds custom resources, which run AWS Lambda code at "
+            "deploy time:",
+            *lines,
+            "The local emulator (moto) runs Lambda functions only in Docker, so CloudFormation would "
+            "wait for them without end. Nothing was deployed.",
+            "With this app, the custom resource comes from -c tagImportedResources=true (it tags "
+            "imported subnets, security groups, VPCs and secrets). Deploy without it locally; "
+            "tests/unit/test_imported.py checks that part of the template.",
+        ]
+    )
 
 
 def stack_templates(assembly: Path) -> Dict[str, Dict[str, Any]]:
@@ -490,6 +588,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         help="CDK context for the app, as for `cdk -c` (e.g. -c compute=EMR_SERVERLESS)",
     )
     parser.add_argument("--keep", action="store_true", help="keep the work directory (assembly, moto log)")
+    parser.add_argument(
+        "--step-timeout",
+        type=float,
+        default=STEP_TIMEOUT,
+        metavar="SECONDS",
+        help=f"stop a CLI step (synth, bootstrap, deploy) after this long (default {STEP_TIMEOUT:.0f})",
+    )
     args = parser.parse_args(argv)
 
     work = Path(tempfile.mkdtemp(prefix="emr-studio-deploy-local-"))
@@ -505,8 +610,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print(f"moto_server: http://localhost:{port} (pid {proc.pid}, log {log_path})", flush=True)
         env = local_env(port, work)
         # Synthesize once; bootstrap and deploy then read the assembly (--app <dir>).
-        cdk(["synth", "--quiet", "-o", str(assembly), *context], env)
-        cdk(["bootstrap", "--app", str(assembly), f"aws://{ACCOUNT}/{REGION}"], env)
+        cdk(["synth", "--quiet", "-o", str(assembly), *context], env, args.step_timeout)
+        refusal = refuse_custom_resources(stack_templates(assembly))
+        if refusal is not None:
+            print(refusal, file=sys.stderr)
+            return 2
+        cdk(["bootstrap", "--app", str(assembly), f"aws://{ACCOUNT}/{REGION}"], env, args.step_timeout)
         # --method=direct: CreateStack instead of a change set.  moto does not fill in a
         # stack's Outputs when it executes a change set; with CreateStack it does.
         cdk(
@@ -522,15 +631,18 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                 "events",
             ],
             env,
+            args.step_timeout,
         )
 
         import boto3  # the venv's; imported late so that --help works anywhere
 
-        session = boto3.session.Session(
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-            aws_session_token="testing",
-            region_name=REGION,
+        session = TimedSession(
+            boto3.session.Session(
+                aws_access_key_id="testing",
+                aws_secret_access_key="testing",
+                aws_session_token="testing",
+                region_name=REGION,
+            )
         )
         os.environ["AWS_ENDPOINT_URL"] = env["AWS_ENDPOINT_URL"]
         results = []

@@ -29,13 +29,17 @@ def app_stack(
     env: Optional[Environment] = None,
     nag: bool = True,
 ) -> Tuple[App, EmrStudioServiceRoleStack]:
-    """The app's stack, as app.py builds it, from ``context``."""
+    """The app's stack, as app.py builds it, from ``context``.
+
+    Without ``env`` the stack's environment comes from the context, as in app.py
+    (environment-agnostic unless ``account``/``region`` are given).
+    """
     app = App(context={**FEATURE_FLAGS, **dict(context or {})})
     stack = EmrStudioServiceRoleStack(
         app,
         "EmrStudioServiceRoleStack",
-        config=StudioStackConfig.from_context(app.node.try_get_context),
-        env=env,
+        config=StudioStackConfig.from_scope(app),
+        **({"env": env} if env is not None else {}),
     )
     if nag:
         Validations.of(app).add_plugins(*nag_plugins(app), EmrStudioChecks())

@@ -20,9 +20,20 @@ from typing import Any, Dict, Iterator, Mapping
 
 import boto3
 import pytest
+from aws_cdk.assertions import Template
 from moto import mock_aws
 
-from scripts.deploy_local import ACCOUNT, REGION, ReadBack, read_back, studio_role_id
+from scripts.deploy_local import (
+    ACCOUNT,
+    REGION,
+    ReadBack,
+    StepTimeout,
+    read_back,
+    refuse_custom_resources,
+    run_step,
+    studio_role_id,
+)
+from tests.helpers import app_stack
 
 #: What ``cdk bootstrap`` leaves that these templates read: the ``BootstrapVersion``
 #: parameter resolves this SSM parameter (its rule wants version 6 or later).
@@ -165,3 +176,55 @@ def test_read_back_reports_a_tampered_role(aws, default_template) -> None:
     problems = read_back(aws, name, body).problems
     assert any("is in the template but not attached" in p for p in problems), problems
     assert any(p.startswith("inline policy extra is attached") for p in problems), problems
+
+
+# ------------------------------------------------------------ never hangs
+
+
+def test_a_stack_with_a_custom_resource_is_refused_naming_each_one() -> None:
+    _, stack = app_stack(
+        {"subnetIds": "subnet-0123456789abcdef0", "tagImportedResources": "true"}, nag=False
+    )
+    message = refuse_custom_resources({"EmrStudioServiceRoleStack": Template.from_stack(stack).to_json()})
+    assert message is not None and message.startswith("deploy-local: REFUSED")
+    assert "Custom::AWS" in message and "AWS::Lambda::Function" in message
+    assert "TagImportedResources" in message and "-c tagImportedResources=true" in message
+
+
+def test_the_app_default_and_serverless_stacks_are_not_refused(
+    default_template, serverless_template
+) -> None:
+    templates = {"default": default_template.to_json(), "serverless": serverless_template.to_json()}
+    assert refuse_custom_resources(templates) is None
+
+
+def test_a_step_past_its_timeout_is_stopped_with_its_child_processes(tmp_path) -> None:
+    pid_file = tmp_path / "child.pid"
+    script = f"sleep 60 & echo $! > {pid_file}; wait"
+    with pytest.raises(StepTimeout, match="did not finish within 1 s"):
+        run_step(["bash", "-c", script], dict(os.environ), 1)
+    assert _ended(int(pid_file.read_text()))
+
+
+def _ended(pid: int) -> bool:
+    """True once ``pid`` is gone or a zombie (killed, waiting for whoever reaps orphans here)."""
+    import time
+
+    for _ in range(100):
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        try:
+            state = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            return True
+        if state in ("Z", "X"):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_a_failing_step_raises_with_its_exit_code() -> None:
+    with pytest.raises(RuntimeError, match="exit code 3"):
+        run_step(["bash", "-c", "exit 3"], dict(os.environ), 30)
