@@ -499,8 +499,10 @@ def _trusts_emr(statement: Statement) -> bool:
     if not isinstance(principal, dict):
         return False
     renderer = _Renderer(None, "")
-    services = [renderer.render(s) for s in _as_list(principal.get("Service"))]
-    return st.EMR_SERVICE_PRINCIPAL in services
+    services = {renderer.render(s) for s in _as_list(principal.get("Service"))}
+    # elasticmapreduce.<URL suffix>: the ``.cn`` name in aws-cn (``AWS::URLSuffix`` renders
+    # as ``amazonaws.com`` here).
+    return bool(services & {st.EMR_SERVICE_PRINCIPAL, st.EMR_SERVICE_PRINCIPAL + ".cn"})
 
 
 def _condition_values(condition: Json, key: str) -> List[str]:

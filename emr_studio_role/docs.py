@@ -474,7 +474,7 @@ def _studio_user_sections() -> List[str]:
     ]
     for statement in trust:
         lines.append(
-            f"| `{statement.get('Sid')}` | `{statement['Principal']['Service']}` "
+            f"| `{statement.get('Sid')}` | `{text(statement['Principal']['Service'])}` "
             f"| {_code(_as_list(statement['Action']))} | {render_condition(statement.get('Condition'))} |"
         )
     lines += [

@@ -33,6 +33,7 @@ from . import user_policies as up
 from .errors import EmrStudioRoleValidationError
 from .nag import acknowledge, iam5_resources
 from .role import EmrStudioServiceRole, GitSecretAccess
+from .trust import emr_service_principal_name
 
 #: The engine port: Workspaces reach the attached cluster's engine on it (security-groups page).
 ENGINE_PORT = 18888
@@ -100,15 +101,16 @@ class SessionIdentityType(enum.Enum):
 class _UserRolePrincipal(iam.ServicePrincipal):
     """The page's user-role trust: one statement, ``sts:AssumeRole`` and ``sts:SetContext``."""
 
-    def __init__(self) -> None:
-        super().__init__(up.USER_ROLE_TRUST_SERVICE)
+    def __init__(self, service: str) -> None:
+        super().__init__(service)
+        self._service = service
 
     def add_to_assume_role_policy(self, document: iam.PolicyDocument) -> None:
         document.add_statements(
             iam.PolicyStatement(
                 sid=up.USER_ROLE_TRUST_SID,
                 actions=list(up.USER_ROLE_TRUST_ACTIONS),
-                principals=[iam.ServicePrincipal(up.USER_ROLE_TRUST_SERVICE)],
+                principals=[iam.ServicePrincipal(self._service)],
             )
         )
 
@@ -245,7 +247,7 @@ class EmrStudio(Construct):
             self.user_role = iam.Role(
                 self,
                 "UserRole",
-                assumed_by=_UserRolePrincipal(),
+                assumed_by=_UserRolePrincipal(emr_service_principal_name(Stack.of(self))),
                 description="EMR Studio user role (IAM Identity Center); its session policies "
                 "narrow each user's permissions",
             )

@@ -24,13 +24,22 @@ def trust_conditions(stack: Stack) -> dict:
     }
 
 
-def studio_trust_principal(stack: Stack, conditions: Mapping[str, Any]) -> iam.IPrincipal:
-    """``elasticmapreduce.amazonaws.com`` for ``sts:AssumeRole``, under :func:`trust_conditions`
-    (computed by the caller, once per stack).
+def emr_service_principal_name(stack: Stack) -> str:
+    """EMR's service principal in the stack's partition: ``elasticmapreduce.<URL suffix>``.
 
-    The same name in every partition, aws-cn included: AWS's China documentation writes
-    EMR's trust policies with ``elasticmapreduce.amazonaws.com`` (see the README, "Partitions"),
-    and CDK renders a ``ServicePrincipal`` as the name it is given.
+    That is ``elasticmapreduce.amazonaws.com`` in aws and aws-us-gov, and
+    ``elasticmapreduce.amazonaws.com.cn`` in aws-cn, where EMR does not accept the
+    commercial name (aws/aws-cdk#19867: clusters failed with it, and worked with the
+    ``.cn`` name; aws/aws-cdk#31767: the same again after CDK dropped its per-partition
+    table).  Current CDK rewrites a literal ``...amazonaws.com.cn`` service principal to
+    ``...amazonaws.com``, so the name is written with the ``AWS::URLSuffix`` pseudo
+    parameter, which CloudFormation resolves in the stack's own partition; one template
+    serves every partition.
     """
-    del stack  # one principal for every partition (kept for a per-partition rendering)
-    return iam.ServicePrincipal(EMR_SERVICE_PRINCIPAL, conditions=conditions)
+    return f"{EMR_SERVICE_PRINCIPAL.rsplit('.amazonaws.com', 1)[0]}.{stack.url_suffix}"
+
+
+def studio_trust_principal(stack: Stack, conditions: Mapping[str, Any]) -> iam.IPrincipal:
+    """EMR's service principal (:func:`emr_service_principal_name`) for ``sts:AssumeRole``,
+    under :func:`trust_conditions` (computed by the caller, once per stack)."""
+    return iam.ServicePrincipal(emr_service_principal_name(stack), conditions=conditions)

@@ -305,6 +305,9 @@ def test_identity_center_studio_has_auth_mode_sso_and_the_user_role(idc_mode):
     assert resource["Properties"]["UserRole"] == {"Fn::GetAtt": [role_id, "Arn"]}
 
 
+EMR_PRINCIPAL = {"Fn::Join": ["", ["elasticmapreduce.", {"Ref": "AWS::URLSuffix"}]]}
+
+
 def test_user_role_trusts_emr_for_assume_role_and_set_context_in_one_statement(idc_mode):
     stack, studio, template = idc_mode
     role = template.to_json()["Resources"][stack.get_logical_id(studio.user_role.node.default_child)]
@@ -312,7 +315,8 @@ def test_user_role_trusts_emr_for_assume_role_and_set_context_in_one_statement(i
         {
             "Sid": "AllowSTSAssumerole",
             "Effect": "Allow",
-            "Principal": {"Service": "elasticmapreduce.amazonaws.com"},
+            # EMR's principal in the stack's partition (.amazonaws.com.cn in aws-cn).
+            "Principal": {"Service": EMR_PRINCIPAL},
             "Action": ["sts:AssumeRole", "sts:SetContext"],
         }
     ]

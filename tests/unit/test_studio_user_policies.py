@@ -160,7 +160,7 @@ def test_every_wildcard_resource_kind_has_a_reason():
 def test_permissions_md_shows_the_user_role_trust_and_every_levels_statements():
     text = (ROOT / "docs" / "permissions.md").read_text()
     section = text[text.index("## EMR Studio users"):]
-    trust = "| `AllowSTSAssumerole` | `elasticmapreduce.amazonaws.com` | `sts:AssumeRole`<br>`sts:SetContext`"
+    trust = "| `AllowSTSAssumerole` | `elasticmapreduce.${URLSuffix}` | `sts:AssumeRole`<br>`sts:SetContext`"
     assert trust in section
     for level, name in LEVELS.items():
         part = section[section.index(f"#### {level.value}"):]

@@ -140,10 +140,33 @@ def test_an_owned_workspace_key_token_passes():
 # ------------------------------------------------------------------ partitions
 
 
-def test_the_trust_principal_is_the_same_name_in_aws_cn():
+def test_the_trust_principal_takes_the_partitions_url_suffix_in_aws_cn():
+    # EMR's principal in aws-cn is elasticmapreduce.amazonaws.com.cn (aws/aws-cdk#19867):
+    # AWS::URLSuffix resolves to amazonaws.com.cn there, amazonaws.com elsewhere.
     app = App(context=FEATURE_FLAGS)
     stack = Stack(app, "Cn", env=Environment(account="111122223333", region="cn-north-1"))
     EmrStudioServiceRole(stack, "Role", bucket=s3.Bucket.from_bucket_name(stack, "B", "notebooks-x"))
     (role,) = Template.from_stack(stack).find_resources("AWS::IAM::Role").values()
     (statement,) = role["Properties"]["AssumeRolePolicyDocument"]["Statement"]
-    assert statement["Principal"] == {"Service": "elasticmapreduce.amazonaws.com"}
+    assert statement["Principal"] == {
+        "Service": {"Fn::Join": ["", ["elasticmapreduce.", {"Ref": "AWS::URLSuffix"}]]}
+    }
+
+
+def test_emr_studio_checks_accept_the_aws_cn_principal_name():
+    from emr_studio_role.checks import check_templates
+
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": "sts:AssumeRole",
+                "Principal": {"Service": "elasticmapreduce.amazonaws.com.cn"},
+            }
+        ],
+    }
+    role = {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": trust}}
+    findings = check_templates({"t.template.json": {"Resources": {"Role": role}}})
+    # Trusted by EMR (in aws-cn), without the page's conditions: reported.
+    assert [f.rule for f in findings] == ["EmrStudio-TrustConditions"]

@@ -17,7 +17,10 @@ def test_trust_policy_has_exactly_one_statement(default_template):
 def test_trust_allows_only_emr_service_to_assume_role(default_template):
     (statement,) = _trust(default_template)["Statement"]
     assert statement["Effect"] == "Allow"
-    assert statement["Principal"] == {"Service": "elasticmapreduce.amazonaws.com"}
+    # elasticmapreduce.<URL suffix>: .amazonaws.com, and .amazonaws.com.cn in aws-cn
+    assert statement["Principal"] == {
+        "Service": {"Fn::Join": ["", ["elasticmapreduce.", {"Ref": "AWS::URLSuffix"}]]}
+    }
     assert statement["Action"] == "sts:AssumeRole"
 
 
