@@ -41,6 +41,8 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 #: IAM's limit for one customer-managed policy, white space not counted.
 MANAGED_POLICY_MAX_CHARS = 6144
+#: IAM's limit for all inline policies of one role together, white space not counted.
+ROLE_INLINE_POLICIES_MAX_CHARS = 10240
 #: IAM's default quota of managed policies attached to one role.
 MANAGED_POLICIES_PER_ROLE = 10
 

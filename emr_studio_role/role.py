@@ -30,10 +30,12 @@ from .guard import guard
 from .limits import (
     MANAGED_POLICIES_PER_ROLE,
     MANAGED_POLICY_MAX_CHARS,
+    ROLE_INLINE_POLICIES_MAX_CHARS,
     ArnKind,
     PolicyOverflowError,
     PolicyPacker,
     StatementShape,
+    statement_bound,
 )
 from .nag import acknowledge, iam5_resources
 from .options import GitSecretAccess, SecretAccessLevel, StorageLocation, StudioCompute
@@ -50,6 +52,26 @@ __all__ = [
 ]
 
 _ARN_FORMATS = {"/": ArnFormat.SLASH_RESOURCE_NAME, ":": ArnFormat.COLON_RESOURCE_NAME}
+
+def grant_size_problems(spec: st.StatementSpec, secrets: List[str], keys: List[str]) -> List[str]:
+    """A grant lands in the grantee's own policy (CDK's ``DefaultPolicy``, inline in a role):
+    refuse one whose statements alone exceed IAM's limit for a role's inline policies."""
+    shape = StatementShape(spec.sid, spec.actions, ArnKind.SECRET, spec.condition)
+    size = statement_bound(shape.body(secrets), {arn: ArnKind.SECRET for arn in secrets})
+    if keys:
+        size += statement_bound(
+            StatementShape("", st.GIT_SECRET_KEY_ACTIONS, ArnKind.KMS_KEY).body(keys),
+            {arn: ArnKind.KMS_KEY for arn in keys},
+        ) + 200  # the kms:ViaService condition
+    if size <= ROLE_INLINE_POLICIES_MAX_CHARS:
+        return []
+    return [
+        f"grant_git_secret_read: the statement for {len(secrets)} listed secrets could take "
+        f"{size} characters; allowed: at most {ROLE_INLINE_POLICIES_MAX_CHARS} (IAM's limit for "
+        "a role's inline policies, where the grant goes): list fewer secrets, or use "
+        "TAGGED_SECRETS"
+    ]
+
 
 # Values that are the same for every EmrStudioServiceRole of one stack (format_arn
 # results, the trust conditions, cdk-nag finding ids) are computed once per stack: each
@@ -527,13 +549,16 @@ class EmrStudioServiceRole(Construct):
         if problems:
             raise EmrStudioRoleValidationError(self.node.path, problems)
         spec = st.USER_GIT_SECRET_READ if level is SecretAccessLevel.USER else st.GIT_SECRET_READ
+        keys = self._secret_key_arns(self._git_secrets)
+        problems = grant_size_problems(spec, self._secret_resources(), keys)
+        if problems:
+            raise EmrStudioRoleValidationError(self.node.path, problems)
         grant = iam.Grant.add_to_principal(
             grantee=grantee,
             actions=list(spec.actions),
             resource_arns=self._secret_resources(),
             conditions={k: dict(v_) for k, v_ in spec.condition.items()},
         )
-        keys = self._secret_key_arns(self._git_secrets)
         if keys:
             iam.Grant.add_to_principal(
                 grantee=grantee,

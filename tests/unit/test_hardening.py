@@ -395,3 +395,38 @@ def test_a_parameter_prefix_after_a_literal_bucket_arn_counts_at_the_unknown_bou
     # The bucket ARN is literal text and pseudo parameters: the parameter is the only token
     # that is not a pseudo parameter, and it is a prefix, not a bucket ARN.
     assert token.policy_size_bounds[0] - literal.policy_size_bounds[0] >= 2048 - len("p")
+
+
+def test_a_grant_larger_than_a_roles_inline_policies_is_refused():
+    def configure(stack):
+        name = "g" * 200
+        return {
+            "git_secrets": [
+                sm.Secret.from_secret_complete_arn(
+                    stack,
+                    f"S{i}",
+                    f"arn:aws:secretsmanager:eu-west-1:111122223333:secret:{name}{i:03d}-AbCdEf",
+                )
+                for i in range(60)
+            ]
+        }
+
+    stack, role = role_stack(configure, git_secret_access=GitSecretAccess.LISTED_SECRETS)
+    user = iam.Role(stack, "User", assumed_by=iam.AccountRootPrincipal())
+    with pytest.raises(EmrStudioRoleValidationError, match="grant_git_secret_read: the statement for 60"):
+        role.grant_git_secret_read(user)
+
+
+def test_a_grant_of_a_few_listed_secrets_is_made():
+    stack, role = role_stack(
+        lambda s: {
+            "git_secrets": [
+                sm.Secret.from_secret_complete_arn(
+                    s, "S", "arn:aws:secretsmanager:eu-west-1:111122223333:secret:g-AbCdEf"
+                )
+            ]
+        },
+        git_secret_access=GitSecretAccess.LISTED_SECRETS,
+    )
+    user = iam.Role(stack, "User", assumed_by=iam.AccountRootPrincipal())
+    assert role.grant_git_secret_read(user).success
