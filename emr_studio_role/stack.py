@@ -494,53 +494,63 @@ class EmrStudioServiceRoleStack(Stack):
 
     def _default_storage(self) -> Tuple[s3.Bucket, kms.Key]:
         """A KMS key with rotation, and a notebook bucket encrypted with it, logged and versioned."""
-        key = kms.Key(
-            self,
-            "NotebookKey",
-            enable_key_rotation=True,
-            description="Encrypts the EMR Studio notebook bucket",
-            removal_policy=RemovalPolicy.RETAIN,
-        )
-        logs = s3.Bucket(
-            self,
-            "AccessLogsBucket",
-            # S3 server access logs can only be delivered to SSE-S3 buckets.
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            enforce_ssl=True,
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            versioned=True,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
-            removal_policy=RemovalPolicy.RETAIN,
-        )
-        acknowledge_access_logs_bucket(logs)
-        # checkov reads skips from the resource's metadata.
-        logs.node.default_child.add_metadata(
-            "checkov",
-            {
-                "skip": [
-                    {
-                        "id": "CKV_AWS_18",
-                        "comment": "This bucket receives the notebook bucket's access logs; "
-                        "logging it to itself would log its own log deliveries.",
-                    }
-                ]
-            },
-        )
-        bucket = s3.Bucket(
-            self,
-            "NotebookBucket",
-            encryption=s3.BucketEncryption.KMS,
-            encryption_key=key,
-            bucket_key_enabled=True,
-            enforce_ssl=True,
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            versioned=True,
-            server_access_logs_bucket=logs,
-            server_access_logs_prefix="notebook-bucket/",
-            removal_policy=RemovalPolicy.RETAIN,
-        )
-        acknowledge_notebook_bucket(bucket)
+        key, _, bucket = notebook_storage(self)
         return bucket, key
+
+
+_LOGS_SKIP_COMMENT = (
+    "This bucket receives the notebook bucket's access logs; logging it to itself would log its "
+    "own log deliveries."
+)
+
+
+def notebook_storage(
+    scope: Construct, *, logs_skip_comment: str = _LOGS_SKIP_COMMENT
+) -> Tuple[kms.Key, s3.Bucket, s3.Bucket]:
+    """The app's default storage, under ``scope``: ``(key, access-logs bucket, notebook bucket)``.
+
+    A KMS key with rotation, a notebook bucket encrypted with it, versioned and logged to an
+    SSE-S3 access-logs bucket, all retained on delete (construct IDs ``NotebookKey``,
+    ``AccessLogsBucket``, ``NotebookBucket``).
+    """
+    key = kms.Key(
+        scope,
+        "NotebookKey",
+        enable_key_rotation=True,
+        description="Encrypts the EMR Studio notebook bucket",
+        removal_policy=RemovalPolicy.RETAIN,
+    )
+    logs = s3.Bucket(
+        scope,
+        "AccessLogsBucket",
+        # S3 server access logs can only be delivered to SSE-S3 buckets.
+        encryption=s3.BucketEncryption.S3_MANAGED,
+        enforce_ssl=True,
+        block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+        versioned=True,
+        object_ownership=s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
+        removal_policy=RemovalPolicy.RETAIN,
+    )
+    acknowledge_access_logs_bucket(logs)
+    # checkov reads skips from the resource's metadata.
+    logs.node.default_child.add_metadata(  # type: ignore[union-attr]
+        "checkov", {"skip": [{"id": "CKV_AWS_18", "comment": logs_skip_comment}]}
+    )
+    bucket = s3.Bucket(
+        scope,
+        "NotebookBucket",
+        encryption=s3.BucketEncryption.KMS,
+        encryption_key=key,
+        bucket_key_enabled=True,
+        enforce_ssl=True,
+        block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+        versioned=True,
+        server_access_logs_bucket=logs,
+        server_access_logs_prefix="notebook-bucket/",
+        removal_policy=RemovalPolicy.RETAIN,
+    )
+    acknowledge_notebook_bucket(bucket)
+    return key, logs, bucket
 
 
 def _acknowledge_user_role_policy(policy: IConstruct, iam5_ids: List[str]) -> None:

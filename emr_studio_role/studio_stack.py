@@ -24,15 +24,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, List, Optional, Tuple
 
-from aws_cdk import Acknowledgment, CfnOutput, Fn, RemovalPolicy, Stack, Validations
+from aws_cdk import Acknowledgment, CfnOutput, Fn, Stack, Validations
 from aws_cdk import aws_ec2 as ec2
-from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from .errors import EmrStudioRoleValidationError
-from .nag import acknowledge, acknowledge_access_logs_bucket, acknowledge_notebook_bucket
+from .nag import acknowledge
 from .stack import CONTEXT_KEYS as ROLE_STACK_CONTEXT_KEYS
+from .stack import notebook_storage
 from .studio import MAX_SUBNETS, EmrStudio, StudioAuthMode
 
 STUDIO_CONTEXT_KEYS = (
@@ -239,48 +239,9 @@ class EmrStudioStack(Stack):
 
     def _storage(self) -> Tuple[s3.Bucket, s3.Bucket]:
         """An access-logs bucket, and a notebook bucket encrypted with a rotating KMS key."""
-        key = kms.Key(
+        _, logs, bucket = notebook_storage(
             self,
-            "NotebookKey",
-            enable_key_rotation=True,
-            description="Encrypts the EMR Studio notebook bucket",
-            removal_policy=RemovalPolicy.RETAIN,
+            logs_skip_comment="This bucket receives the notebook bucket's access logs and "
+            "the VPC flow logs; logging it to itself would log its own deliveries.",
         )
-        logs = s3.Bucket(
-            self,
-            "AccessLogsBucket",
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            enforce_ssl=True,
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            versioned=True,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
-            removal_policy=RemovalPolicy.RETAIN,
-        )
-        acknowledge_access_logs_bucket(logs)
-        logs.node.default_child.add_metadata(  # type: ignore[union-attr]
-            "checkov",
-            {
-                "skip": [
-                    {
-                        "id": "CKV_AWS_18",
-                        "comment": "This bucket receives the notebook bucket's access logs and "
-                        "the VPC flow logs; logging it to itself would log its own deliveries.",
-                    }
-                ]
-            },
-        )
-        bucket = s3.Bucket(
-            self,
-            "NotebookBucket",
-            encryption=s3.BucketEncryption.KMS,
-            encryption_key=key,
-            bucket_key_enabled=True,
-            enforce_ssl=True,
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            versioned=True,
-            server_access_logs_bucket=logs,
-            server_access_logs_prefix="notebook-bucket/",
-            removal_policy=RemovalPolicy.RETAIN,
-        )
-        acknowledge_notebook_bucket(bucket)
         return logs, bucket
