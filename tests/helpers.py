@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Tuple
@@ -125,3 +126,49 @@ def walk(node: Any) -> Iterator[Any]:
 
 def imported_key(stack: Stack, id: str, key_id: str = "1234abcd-12ab-34cd-56ef-1234567890ab") -> kms.IKey:
     return kms.Key.from_key_arn(stack, id, f"arn:aws:kms:eu-west-1:111122223333:key/{key_id}")
+
+
+#: checkov, in its own venv (it pins a boto3 that conflicts with moto's).
+CHECKOV = Path(__file__).parents[1] / ".venv-checkov" / "bin" / "checkov"
+
+
+def checkov_results(template_dir: Path) -> Tuple[List[Dict[str, Any]], int, str]:
+    """Run checkov on the CloudFormation templates in ``template_dir``, offline:
+    ``(failed checks, number passed, raw output)``."""
+    import os
+    import subprocess
+
+    assert CHECKOV.exists(), "make setup installs checkov in .venv-checkov"
+    env = {**os.environ, "BC_SKIP_MAPPING": "TRUE", "CHECKOV_RUN_SCA_PACKAGE_SCAN_V2": "false"}
+    result = subprocess.run(
+        [str(CHECKOV), "-d", str(template_dir), "--framework", "cloudformation",
+         "--skip-download", "--quiet", "--compact", "-o", "json"],
+        capture_output=True, text=True, env=env,
+    )
+    report = json.loads(result.stdout)
+    reports = report if isinstance(report, list) else [report]
+    failed = [c for r in reports for c in r.get("results", {}).get("failed_checks", [])]
+    passed = sum(r.get("summary", {}).get("passed", 0) for r in reports)
+    return failed, passed, result.stdout
+
+
+@contextlib.contextmanager
+def offline_aws(region: str) -> Iterator[Any]:
+    """An empty in-process AWS (moto), with dummy credentials only: every ``AWS_*`` variable of
+    the caller's environment is removed for the duration."""
+    import os
+
+    import boto3
+    import pytest
+    from moto import mock_aws
+
+    with pytest.MonkeyPatch.context() as mp:
+        for name in list(os.environ):
+            if name.startswith("AWS_"):
+                mp.delenv(name)
+        mp.setenv("AWS_ACCESS_KEY_ID", "testing")
+        mp.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+        mp.setenv("AWS_SESSION_TOKEN", "testing")
+        mp.setenv("AWS_DEFAULT_REGION", region)
+        with mock_aws():
+            yield boto3.session.Session(region_name=region)

@@ -18,10 +18,8 @@ import json
 import os
 from typing import Any, Dict, Iterator, Mapping
 
-import boto3
 import pytest
 from aws_cdk.assertions import Template
-from moto import mock_aws
 
 from scripts.deploy_local import (
     ACCOUNT,
@@ -33,7 +31,7 @@ from scripts.deploy_local import (
     run_step,
     studio_role_id,
 )
-from tests.helpers import app_stack
+from tests.helpers import app_stack, offline_aws
 
 #: What ``cdk bootstrap`` leaves that these templates read: the ``BootstrapVersion``
 #: parameter resolves this SSM parameter (its rule wants version 6 or later).
@@ -59,18 +57,9 @@ def _deploy(session: Any, stack_name: str, template: Mapping[str, Any]) -> Dict[
 @pytest.fixture(scope="module")
 def aws() -> Iterator[Any]:
     """An empty in-process AWS (moto's default account), with dummy credentials only."""
-    with pytest.MonkeyPatch.context() as mp:
-        for name in list(os.environ):
-            if name.startswith("AWS_"):
-                mp.delenv(name)
-        mp.setenv("AWS_ACCESS_KEY_ID", "testing")
-        mp.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-        mp.setenv("AWS_SESSION_TOKEN", "testing")
-        mp.setenv("AWS_DEFAULT_REGION", REGION)
-        with mock_aws():
-            session = boto3.session.Session(region_name=REGION)
-            session.client("ssm").put_parameter(Name=BOOTSTRAP_VERSION_PARAMETER, Value="30", Type="String")
-            yield session
+    with offline_aws(REGION) as session:
+        session.client("ssm").put_parameter(Name=BOOTSTRAP_VERSION_PARAMETER, Value="30", Type="String")
+        yield session
 
 
 @pytest.fixture(scope="module")

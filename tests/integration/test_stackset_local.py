@@ -12,14 +12,11 @@ trusts EMR only for its own account and region.
 from __future__ import annotations
 
 import json
-import os
 from typing import Any, Dict, Iterator, Tuple
 
-import boto3
 import pytest
 from aws_cdk import App
 from aws_cdk.assertions import Template
-from moto import mock_aws
 
 from emr_studio_role.stackset import STACKSET_STACK_ID, add_stackset_from_context
 from scripts.deploy_local import ACCOUNT, REGION
@@ -33,7 +30,7 @@ from scripts.deploy_local_stackset import (
     stackset_properties,
     trust_problems,
 )
-from tests.helpers import FEATURE_FLAGS
+from tests.helpers import FEATURE_FLAGS, offline_aws
 
 REGIONS = ("eu-west-1", "us-east-1")
 CONTEXT = {
@@ -58,16 +55,8 @@ def stackset_props() -> Dict[str, Any]:
 @pytest.fixture(scope="module")
 def aws() -> Iterator[Any]:
     """An empty in-process AWS; moto's default account administers the StackSet."""
-    with pytest.MonkeyPatch.context() as mp:
-        for name in list(os.environ):
-            if name.startswith("AWS_"):
-                mp.delenv(name)
-        mp.setenv("AWS_ACCESS_KEY_ID", "testing")
-        mp.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-        mp.setenv("AWS_SESSION_TOKEN", "testing")
-        mp.setenv("AWS_DEFAULT_REGION", REGION)
-        with mock_aws():
-            yield boto3.session.Session(region_name=REGION)
+    with offline_aws(REGION) as session:
+        yield session
 
 
 @pytest.fixture(scope="module")

@@ -1,12 +1,13 @@
 """cfn-lint and checkov report nothing on the app's templates (every main configuration)."""
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from tests.helpers import checkov_results
 
 ROOT = Path(__file__).parents[2]
 CFN_LINT = Path(sys.executable).parent / "cfn-lint"
@@ -28,19 +29,9 @@ def test_cfn_lint_reports_nothing(template_dir):
 
 
 def test_checkov_reports_no_failed_check(template_dir):
-    assert CHECKOV.exists(), "make setup installs checkov in .venv-checkov"
-    env = {**os.environ, "BC_SKIP_MAPPING": "TRUE", "CHECKOV_RUN_SCA_PACKAGE_SCAN_V2": "false"}
-    result = subprocess.run(
-        [str(CHECKOV), "-d", str(template_dir), "--framework", "cloudformation",
-         "--skip-download", "--quiet", "--compact", "-o", "json"],
-        capture_output=True, text=True, env=env,
-    )
-    report = json.loads(result.stdout)
-    reports = report if isinstance(report, list) else [report]
-    failed = [c for r in reports for c in r.get("results", {}).get("failed_checks", [])]
-    passed = sum(r.get("summary", {}).get("passed", 0) for r in reports)
+    failed, passed, output = checkov_results(template_dir)
     assert failed == [], [(c["check_id"], c["resource"]) for c in failed]
-    assert passed > 0, result.stdout[:2000]
+    assert passed > 0, output[:2000]
 
 
 def test_checkov_skips_carry_a_comment(scenario_templates):

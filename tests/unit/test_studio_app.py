@@ -13,7 +13,7 @@ from aws_cdk.assertions import Template
 from emr_studio_role import EmrStudioChecks, EmrStudioRoleValidationError
 from emr_studio_role.nag import nag_plugins
 from emr_studio_role.studio_stack import EmrStudioStack, StudioAppConfig, create_studio_requested
-from tests.helpers import ENV, FEATURE_FLAGS
+from tests.helpers import ENV, FEATURE_FLAGS, checkov_results
 
 ROOT = Path(__file__).parents[2]
 TAG = {"Key": "for-use-with-amazon-emr-managed-policies", "Value": "true"}
@@ -171,17 +171,6 @@ def test_cfn_lint_reports_nothing_but_the_intended_explicit_dependencies(templat
 
 
 def test_checkov_reports_no_failed_check(template_files):
-    checkov = ROOT / ".venv-checkov" / "bin" / "checkov"
-    assert checkov.exists(), "make setup installs checkov in .venv-checkov"
-    env = {**os.environ, "BC_SKIP_MAPPING": "TRUE", "CHECKOV_RUN_SCA_PACKAGE_SCAN_V2": "false"}
-    result = subprocess.run(
-        [str(checkov), "-d", str(template_files), "--framework", "cloudformation",
-         "--skip-download", "--quiet", "--compact", "-o", "json"],
-        capture_output=True, text=True, env=env,
-    )
-    report = json.loads(result.stdout)
-    reports = report if isinstance(report, list) else [report]
-    failed = [c for r in reports for c in r.get("results", {}).get("failed_checks", [])]
-    passed = sum(r.get("summary", {}).get("passed", 0) for r in reports)
+    failed, passed, output = checkov_results(template_files)
     assert failed == [], [(c["check_id"], c["resource"]) for c in failed]
-    assert passed > 0
+    assert passed > 0, output[:2000]
