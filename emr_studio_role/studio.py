@@ -34,6 +34,7 @@ from .errors import EmrStudioRoleValidationError
 from .nag import acknowledge, iam5_resources
 from .role import EmrStudioServiceRole, GitSecretAccess
 from .trust import emr_service_principal_name
+from .validation import check_bucket
 
 #: The engine port: Workspaces reach the attached cluster's engine on it (security-groups page).
 ENGINE_PORT = 18888
@@ -310,11 +311,9 @@ class EmrStudio(Construct):
                 problems.append(f"subnets: got {dupes} more than once; allowed: distinct subnets")
             if vpc is not None:
                 problems += _subnets_outside(vpc, subnets)
-        if not _has(p["bucket"], "bucket_arn", "bucket_name"):
-            problems.append(
-                f"bucket: got {p['bucket']!r}; allowed: an s3.IBucket "
-                "(for an existing bucket use s3.Bucket.from_bucket_name)"
-            )
+        # The service role's own check: the type (by jsii interface, a construct by its path)
+        # and the bucket ARN.
+        problems += check_bucket("bucket", p["bucket"])
         name = p["name"]
         if name is not None and not (
             isinstance(name, str) and (Token.is_unresolved(name) or _NAME_RE.match(name))

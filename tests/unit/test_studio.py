@@ -700,3 +700,11 @@ def test_network_owner_account_reaches_the_service_role():
         for r in s["Resource"]
     ]
     assert "arn:aws:ec2:eu-west-1:999988887777:subnet/*" in resources
+
+
+def test_an_l1_bucket_is_refused_by_its_path_not_its_repr():
+    app, stack = _stack()
+    with pytest.raises(EmrStudioRoleValidationError) as info:
+        _studio(stack, bucket=s3.CfnBucket(stack, "L1"))
+    assert "bucket: got CfnBucket at 'TestStack/L1'" in str(info.value)
+    assert " object at 0x" not in str(info.value)
