@@ -52,3 +52,26 @@ class StorageLocation:
     #: Normalised: ``""`` for the whole bucket, else ending in ``/``.
     prefix: str
     encryption_key: Optional[kms.IKey]
+
+
+class StudioAuthMode(enum.Enum):
+    """How users sign in to the Studio (``AWS::EMR::Studio`` ``AuthMode``)."""
+
+    #: IAM authentication or IAM federation with an external IdP.
+    IAM = "IAM"
+    #: IAM Identity Center: a user role and session policies per user or group.
+    IAM_IDENTITY_CENTER = "SSO"
+
+
+class IdcUserAssignment(enum.Enum):
+    """Whether Identity Center users must be assigned to the Studio (``IdcUserAssignment``)."""
+
+    REQUIRED = "REQUIRED"
+    OPTIONAL = "OPTIONAL"
+
+
+class SessionIdentityType(enum.Enum):
+    """``AWS::EMR::StudioSessionMapping`` ``IdentityType``."""
+
+    USER = "USER"
+    GROUP = "GROUP"

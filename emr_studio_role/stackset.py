@@ -213,7 +213,8 @@ class EmrStudioRoleStackSet(Construct):
         ):
             raise EmrStudioRoleValidationError(
                 self.node.path,
-                [
+                construct="EmrStudioRoleStackSet",
+                problems=[
                     "the member stack is bound to account "
                     f"{self.member_stack.account!r} / region {self.member_stack.region!r}; "
                     "a StackSet member must be environment-agnostic"
@@ -316,7 +317,7 @@ def _validate(
             "digits and hyphens, at most 128 characters"
         )
     if problems:
-        raise EmrStudioRoleValidationError(path, problems)
+        raise EmrStudioRoleValidationError(path, problems, construct="EmrStudioRoleStackSet")
 
 
 def _targets_problems(prop: str, values: Sequence[str], pattern: re.Pattern, allowed: str) -> List[str]:
