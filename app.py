@@ -1,39 +1,27 @@
 #!/usr/bin/env python3
 """The app: the EMR Studio service role stack, checked at synth by four cdk-nag packs and EmrStudioChecks.
 
-Environment-agnostic unless the context keys ``account``/``region`` are given
-(``emr_studio_role/stack.py``); CDK_DEFAULT_ACCOUNT/CDK_DEFAULT_REGION are not read.
+Every context key is read once, by ``emr_studio_role.context`` (README, "The app"):
+environment-agnostic unless ``account``/``region`` are given; CDK_DEFAULT_ACCOUNT and
+CDK_DEFAULT_REGION are not read.  ``-c createStudio=true`` builds the Studio stack instead;
+``-c stackSetOrganizationalUnits=... -c stackSetRegions=...`` adds a StackSet of the role
+stack (``emr_studio_role/application.py``).
+
+A refusal prints every problem, each naming its context key, without a traceback; so does a
+finding that fails synth in CDK's validation, so that nobody has to open the report file.
 """
 
 import sys
 
-from aws_cdk import App, Validations
+from aws_cdk import App
 
-from emr_studio_role import EmrStudioChecks, EmrStudioRoleValidationError
-from emr_studio_role.nag import nag_plugins
-from emr_studio_role.stack import EmrStudioServiceRoleStack, StudioStackConfig
-from emr_studio_role.stackset import add_stackset_from_context
-from emr_studio_role.studio_stack import EmrStudioStack, StudioAppConfig, create_studio_requested
+from emr_studio_role import EmrStudioRoleValidationError
+from emr_studio_role.application import build_app, synth_or_exit
 
 app = App()
-context = app.node.try_get_context
 try:
-    if create_studio_requested(context):
-        # -c createStudio=true: the Studio too, with its VPC (or -c vpcId=... -c subnetIds=...).
-        EmrStudioStack(
-            app,
-            "EmrStudioStack",
-            config=StudioAppConfig.from_context(context),
-            # Environment-agnostic unless -c account=... / -c region=... bind it (README).
-            env=StudioStackConfig(account=context("account"), region=context("region")).environment,
-        )
-    else:
-        EmrStudioServiceRoleStack(app, "EmrStudioServiceRoleStack", config=StudioStackConfig.from_scope(app))
-    # With -c stackSetOrganizationalUnits=... -c stackSetRegions=...: a StackSet of the role stack (README).
-    add_stackset_from_context(app)
+    build_app(app)
 except EmrStudioRoleValidationError as error:
     # Every problem names its context key; a traceback would add nothing.
     sys.exit(f"error: {error}")
-# The four cdk-nag packs, and this package's own check of every EMR Studio role in the app.
-Validations.of(app).add_plugins(*nag_plugins(app), EmrStudioChecks())
-app.synth()
+synth_or_exit(app)

@@ -29,19 +29,18 @@ region and account are CloudFormation pseudo parameters, so one template deploys
 in any account and region.  ``CDK_DEFAULT_ACCOUNT``/``CDK_DEFAULT_REGION``, which
 the CDK CLI always sets, are deliberately not read.
 
-Every value is checked when it is read (:meth:`StudioStackConfig.from_context`):
+Every value is checked when it is read, by the app's one context reader
+(:mod:`emr_studio_role.context`, used by :meth:`StudioStackConfig.from_context`):
 each problem names its context key, the value and what is allowed, and all are
-raised at once.  A key that differs from a known key only in case or by a typo
-(``bucketname``, ``subnetID``) is refused with the right spelling, instead of
-being silently ignored.
+raised at once.  A key that differs from any key of the app only in case or by a
+typo (``bucketname``, ``subnetID``, ``createstudio``) is refused with the right
+spelling, instead of being silently ignored.
 """
 
 from __future__ import annotations
 
-import difflib
-import re
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Tuple
+from typing import Any, Callable, Iterable, List, Mapping, Optional, Tuple
 
 from aws_cdk import (
     Acknowledgment,
@@ -59,30 +58,12 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct, IConstruct
 
-from .errors import EmrStudioRoleValidationError
+from .context import ROLE_KEYS, ContextReader, misspelled_keys, naming_context_keys, read_role_settings
 from .nag import acknowledge, acknowledge_access_logs_bucket, acknowledge_notebook_bucket, iam5_resources
 from .role import EmrStudioServiceRole, GitSecretAccess, StudioCompute
 
-#: Every context key the app reads.
-CONTEXT_KEYS = (
-    "bucketName",
-    "prefix",
-    "kmsKeyArn",
-    "workspaceKmsKeyArn",
-    "compute",
-    "gitSecretAccess",
-    "gitSecretArns",
-    "userRoleArn",
-    "workspaceCollaboration",
-    "vpcId",
-    "subnetIds",
-    "securityGroupIds",
-    "tagImportedResources",
-    "roleName",
-    "rolePath",
-    "account",
-    "region",
-)
+#: Every context key the role stack reads (:data:`emr_studio_role.context.ROLE_KEYS`).
+CONTEXT_KEYS = ROLE_KEYS
 
 #: The construct's props the app sets from context, and the key each comes from (for messages).
 PROP_CONTEXT_KEYS: Mapping[str, str] = {
@@ -105,99 +86,15 @@ PROP_CONTEXT_KEYS: Mapping[str, str] = {
 #: Warning id: ``gitSecretAccess=USER_ROLE`` without ``userRoleArn``.
 WARN_NO_SECRET_READER = "emr-studio-role:app:noGitSecretReader"
 
-# What the CDK CLI and cdk.json put in the context besides the user's keys: feature flags
-# (``@aws-cdk/...``), CLI settings (``aws:cdk:...``) and cached lookups (``vpc-provider:...``).
-# They all hold one of these characters; no key of the app does.
-_NOT_USER_KEY = re.compile(r"[@:/]")
-
-_BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
-_PARTITION = r"aws(?:-[a-z]+)*"
-_REGION_RE = r"[a-z]{2}(?:-[a-z]+)+-\d+"
-_KMS_KEY_ARN = re.compile(rf"^arn:{_PARTITION}:kms:{_REGION_RE}:\d{{12}}:key/[A-Za-z0-9-]+$")
-_SECRET_ARN = re.compile(
-    rf"^arn:{_PARTITION}:secretsmanager:{_REGION_RE}:\d{{12}}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{{6}}$"
-)
-_ROLE_ARN = re.compile(rf"^arn:{_PARTITION}:iam::(\d{{12}}):role/(?:[\w+=,.@-]+/)*[\w+=,.@-]{{1,64}}$")
-_ID = {
-    "vpcId": re.compile(r"^vpc-(?:[0-9a-f]{8}|[0-9a-f]{17})$"),
-    "subnetIds": re.compile(r"^subnet-(?:[0-9a-f]{8}|[0-9a-f]{17})$"),
-    "securityGroupIds": re.compile(r"^sg-(?:[0-9a-f]{8}|[0-9a-f]{17})$"),
-}
-_ID_HELP = {
-    "vpcId": "a VPC ID (vpc- and 8 or 17 hex digits)",
-    "subnetIds": "subnet IDs (subnet- and 8 or 17 hex digits), comma-separated",
-    "securityGroupIds": "security group IDs (sg- and 8 or 17 hex digits), comma-separated",
-}
-_ACCOUNT = re.compile(r"^\d{12}$")
-_REGION = re.compile(rf"^{_REGION_RE}$")
-
-
-def misspelled_keys(keys: Iterable[str]) -> List[str]:
-    """A problem for each context key that looks like one of :data:`CONTEXT_KEYS` but is not one.
-
-    Near means equal but for case, or close by edit distance (``difflib``, ratio 0.8 or
-    more, compared in lower case).  Feature flags, CLI settings and lookups are skipped.
-    """
-    lower = {k.lower(): k for k in CONTEXT_KEYS}
-    problems = []
-    for key in sorted(set(keys)):
-        if key in CONTEXT_KEYS or _NOT_USER_KEY.search(key):
-            continue
-        near = lower.get(key.lower()) or next(
-            iter(lower[m] for m in difflib.get_close_matches(key.lower(), list(lower), n=1, cutoff=0.8)),
-            None,
-        )
-        if near is not None:
-            problems.append(
-                f"context '{key}': not a key of this app; did you mean {near}? "
-                f"(allowed keys: {', '.join(CONTEXT_KEYS)})"
-            )
-    return problems
-
-
-def _csv(value: Any) -> Tuple[str, ...]:
-    if value is None:
-        return ()
-    if isinstance(value, (list, tuple)):
-        return tuple(str(v).strip() for v in value if str(v).strip())
-    return tuple(p.strip() for p in str(value).split(",") if p.strip())
-
-
-def _enum(key: str, value: Any, enum_type: Any, problems: List[str]) -> Any:
-    if value is None:
-        return None
-    try:
-        return enum_type[str(value).strip().upper()]
-    except KeyError:
-        allowed = ", ".join(m.name for m in enum_type)
-        problems.append(f"context '{key}': got {value!r}; allowed: {allowed}")
-        return None
-
-
-def _bool(key: str, value: Any, problems: List[str]) -> Optional[bool]:
-    if value is None or isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in ("true", "false"):
-        return text == "true"
-    problems.append(f"context '{key}': got {value!r}; allowed: true or false")
-    return None
-
-
-def _kms_key_arn(key: str, value: Optional[str], problems: List[str]) -> None:
-    if value is None:
-        return
-    if ":alias/" in value:
-        problems.append(
-            f"context '{key}': got {value!r}, a KMS alias ARN; allowed: a key ARN "
-            "(arn:<partition>:kms:<region>:<account>:key/<key id>), because an alias ARN in an "
-            "identity policy does not grant use of the key"
-        )
-    elif not _KMS_KEY_ARN.match(value):
-        problems.append(
-            f"context '{key}': got {value!r}; allowed: a KMS key ARN "
-            "(arn:<partition>:kms:<region>:<account>:key/<key id>, no wildcard)"
-        )
+__all__ = [
+    "CONTEXT_KEYS",
+    "PROP_CONTEXT_KEYS",
+    "WARN_NO_SECRET_READER",
+    "EmrStudioServiceRoleStack",
+    "StudioStackConfig",
+    "misspelled_keys",
+    "notebook_storage",
+]
 
 
 @dataclass(frozen=True)
@@ -248,131 +145,14 @@ class StudioStackConfig:
         """Read every key of :data:`CONTEXT_KEYS` with ``get(key)``; refuse bad values at once.
 
         ``keys``: every key present in the context, to refuse misspelled ones
-        (:func:`misspelled_keys`).  Raises :class:`EmrStudioRoleValidationError`
-        naming each bad key.
+        (:func:`~emr_studio_role.context.misspelled_keys`).  Values are read by
+        :class:`~emr_studio_role.context.ContextReader`.  Raises
+        :class:`~emr_studio_role.EmrStudioRoleValidationError` naming each bad key.
         """
-        problems: List[str] = misspelled_keys(keys)
-        c: Dict[str, Any] = {}
-        for key in CONTEXT_KEYS:
-            value = get(key)
-            if isinstance(value, str):
-                value = value.strip()
-                if value == "" or (value.replace(",", "").strip() == "" and key in _CSV_KEYS):
-                    problems.append(
-                        f"context '{key}': got an empty value; allowed: {_HELP[key]}, or leave the key out"
-                    )
-                    value = None
-            c[key] = value
-
-        if c["bucketName"] is not None and not _BUCKET_NAME.match(str(c["bucketName"])):
-            problems.append(
-                f"context 'bucketName': got {c['bucketName']!r}; allowed: {_HELP['bucketName']}"
-            )
-        for key in ("kmsKeyArn", "workspaceKmsKeyArn"):
-            _kms_key_arn(key, c[key], problems)
-        if c["kmsKeyArn"] is not None and c["bucketName"] is None:
-            problems.append(
-                f"context 'kmsKeyArn': got {c['kmsKeyArn']!r} without 'bucketName'; allowed: "
-                "only with bucketName (the default bucket uses the key this app creates)"
-            )
-        secret_arns = _csv(c["gitSecretArns"])
-        for arn in secret_arns:
-            if not _SECRET_ARN.match(arn):
-                problems.append(f"context 'gitSecretArns': got {arn!r}; allowed: {_HELP['gitSecretArns']}")
-        ids: Dict[str, Tuple[str, ...]] = {}
-        for key in ("vpcId", "subnetIds", "securityGroupIds"):
-            ids[key] = _csv(c[key])
-            for value in ids[key]:
-                if not _ID[key].match(value):
-                    problems.append(f"context '{key}': got {value!r}; allowed: {_ID_HELP[key]}")
-        if len(ids["vpcId"]) > 1:
-            problems.append(f"context 'vpcId': got {c['vpcId']!r}; allowed: one VPC ID")
-        if c["account"] is not None and not _ACCOUNT.match(str(c["account"])):
-            problems.append(f"context 'account': got {c['account']!r}; allowed: {_HELP['account']}")
-        if c["region"] is not None and not _REGION.match(str(c["region"])):
-            problems.append(f"context 'region': got {c['region']!r}; allowed: {_HELP['region']}")
-
-        access = _enum("gitSecretAccess", c["gitSecretAccess"], GitSecretAccess, problems)
-        user_role_arn = c["userRoleArn"]
-        if user_role_arn is not None:
-            match = _ROLE_ARN.match(str(user_role_arn))
-            if match is None:
-                problems.append(
-                    f"context 'userRoleArn': got {user_role_arn!r}; allowed: {_HELP['userRoleArn']}"
-                )
-            elif c["account"] is not None and match.group(1) != str(c["account"]):
-                problems.append(
-                    f"context 'userRoleArn': got {user_role_arn!r}, a role of account {match.group(1)}; "
-                    f"allowed: a role of this stack's account ({c['account']}): the grant is a policy "
-                    "added to the role, which only its own account can add"
-                )
-            if access is not GitSecretAccess.USER_ROLE:
-                problems.append(
-                    f"context 'userRoleArn': got {user_role_arn!r} with gitSecretAccess="
-                    f"{access.name if access else 'TAGGED_SECRETS (the default)'}; allowed: only with "
-                    "gitSecretAccess=USER_ROLE (the role the Studio's users assume reads the secrets)"
-                )
-
-        config = cls(
-            bucket_name=c["bucketName"],
-            prefix="studio/" if c["prefix"] is None else str(c["prefix"]),
-            kms_key_arn=c["kmsKeyArn"],
-            workspace_kms_key_arn=c["workspaceKmsKeyArn"],
-            compute=_enum("compute", c["compute"], StudioCompute, problems) or StudioCompute.EC2_OR_EKS,
-            git_secret_access=access,
-            git_secret_arns=secret_arns,
-            user_role_arn=user_role_arn,
-            workspace_collaboration=_bool("workspaceCollaboration", c["workspaceCollaboration"], problems),
-            vpc_id=ids["vpcId"][0] if ids["vpcId"] else None,
-            subnet_ids=ids["subnetIds"],
-            security_group_ids=ids["securityGroupIds"],
-            tag_imported_resources=bool(_bool("tagImportedResources", c["tagImportedResources"], problems)),
-            role_name=c["roleName"],
-            role_path=c["rolePath"],
-            account=None if c["account"] is None else str(c["account"]),
-            region=c["region"],
-        )
-        if problems:
-            raise EmrStudioRoleValidationError("app context", problems)
-        return config
-
-
-_CSV_KEYS = ("gitSecretArns", "subnetIds", "securityGroupIds")
-
-#: What each key allows, for messages.
-_HELP: Mapping[str, str] = {
-    "bucketName": "an S3 bucket name (3 to 63 characters: lowercase letters, digits, '.' and '-', "
-    "starting and ending with a letter or digit; no wildcard)",
-    "prefix": "a key prefix such as studio/",
-    "kmsKeyArn": "a KMS key ARN (arn:<partition>:kms:<region>:<account>:key/<key id>)",
-    "workspaceKmsKeyArn": "a KMS key ARN (arn:<partition>:kms:<region>:<account>:key/<key id>)",
-    "compute": "EC2_OR_EKS or EMR_SERVERLESS",
-    "gitSecretAccess": "TAGGED_SECRETS, LISTED_SECRETS or USER_ROLE",
-    "gitSecretArns": "complete Secrets Manager secret ARNs "
-    "(arn:<partition>:secretsmanager:<region>:<account>:secret:<name>-<6 characters>, no wildcard), "
-    "comma-separated",
-    "userRoleArn": "an IAM role ARN (arn:<partition>:iam::<account>:role/<path/><name>, no wildcard)",
-    "workspaceCollaboration": "true or false",
-    "vpcId": _ID_HELP["vpcId"],
-    "subnetIds": _ID_HELP["subnetIds"],
-    "securityGroupIds": _ID_HELP["securityGroupIds"],
-    "tagImportedResources": "true or false",
-    "roleName": "an IAM role name",
-    "rolePath": "an IAM path such as /emr/",
-    "account": "a 12-digit AWS account ID",
-    "region": "an AWS region name such as eu-west-1",
-}
-
-
-def _with_context_keys(error: EmrStudioRoleValidationError) -> EmrStudioRoleValidationError:
-    """The construct's refusal, each problem followed by the context key its prop came from."""
-    problems = []
-    for problem in error.problems:
-        # The longest prop name the message names ('workspace_encryption_key', not 'encryption_key').
-        props = [p for p in PROP_CONTEXT_KEYS if re.search(rf"\b{p}\b", problem)]
-        hint = f" [context key '{PROP_CONTEXT_KEYS[max(props, key=len)]}']" if props else ""
-        problems.append(f"{problem}{hint}")
-    return EmrStudioRoleValidationError("app context", problems)
+        reader = ContextReader(get, keys=keys)
+        settings = read_role_settings(reader)
+        reader.raise_problems()
+        return cls(**settings)
 
 
 class EmrStudioServiceRoleStack(Stack):
@@ -437,7 +217,7 @@ class EmrStudioServiceRoleStack(Stack):
             for i, arn in enumerate(config.git_secret_arns)
         ]
 
-        try:
+        with naming_context_keys(PROP_CONTEXT_KEYS):
             #: The construct under test.
             self.studio_role = EmrStudioServiceRole(
                 self,
@@ -457,8 +237,6 @@ class EmrStudioServiceRoleStack(Stack):
                 role_name=config.role_name,
                 path=config.role_path,
             )
-        except EmrStudioRoleValidationError as error:
-            raise _with_context_keys(error) from error
 
         self.user_role: Optional[iam.IRole] = None
         if config.git_secret_access is GitSecretAccess.USER_ROLE:

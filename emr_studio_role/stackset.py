@@ -48,7 +48,7 @@ from __future__ import annotations
 import enum
 import json
 import re
-from typing import Any, Dict, List, Mapping, Optional, Sequence
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence
 
 import jsii
 from aws_cdk import (
@@ -62,6 +62,14 @@ from aws_cdk import (
 from aws_cdk import aws_cloudformation as cfn
 from constructs import Construct, IValidation
 
+from .context import (
+    OU_ID_RE,
+    REGION_RE,
+    ContextReader,
+    naming_context_keys,
+    read_role_settings,
+    read_stackset_settings,
+)
 from .errors import EmrStudioRoleValidationError
 from .stack import EmrStudioServiceRoleStack, StudioStackConfig
 
@@ -75,13 +83,13 @@ STACKSET_STACK_ID = "EmrStudioRoleStackSetStack"
 
 #: An organizational unit ID, or an organization root ID (the whole organization):
 #: the pattern of ``DeploymentTargets.OrganizationalUnitIds`` in the CloudFormation API.
-OU_ID_PATTERN = re.compile(r"^(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{4,32})$")
+OU_ID_PATTERN = OU_ID_RE
 
 #: A region code: ``us-east-1``, ``us-gov-west-1``, ``cn-north-1``, ``eusc-de-east-1``.
-REGION_PATTERN = re.compile(r"^[a-z]{2,4}(-[a-z]+){1,3}-[0-9]{1,2}$")
+REGION_PATTERN = REGION_RE
 
 #: ``StackSetName``: a letter, then letters, digits and hyphens; at most 128.
-STACK_SET_NAME_PATTERN = re.compile(r"^[a-zA-Z][-a-zA-Z0-9]{0,127}$")
+STACK_SET_NAME_PATTERN = re.compile(r"[a-zA-Z][-a-zA-Z0-9]{0,127}")
 
 #: CloudFormation's limit on an inline ``TemplateBody``, in bytes.
 TEMPLATE_BODY_LIMIT = 51_200
@@ -310,7 +318,7 @@ def _validate(
             "names are global to an account and the second region's role would collide"
         )
     if stack_set_name is not None and not (
-        Token.is_unresolved(stack_set_name) or STACK_SET_NAME_PATTERN.match(stack_set_name)
+        Token.is_unresolved(stack_set_name) or STACK_SET_NAME_PATTERN.fullmatch(stack_set_name)
     ):
         problems.append(
             f"stack_set_name: got {stack_set_name!r}; allowed: a letter, then letters, "
@@ -326,7 +334,7 @@ def _targets_problems(prop: str, values: Sequence[str], pattern: re.Pattern, all
     if not values:
         return [f"{prop}: got an empty list; allowed: one or more {allowed}"]
     problems = []
-    bad = [v for v in values if not (isinstance(v, str) and (Token.is_unresolved(v) or pattern.match(v)))]
+    bad = [v for v in values if not (isinstance(v, str) and (Token.is_unresolved(v) or pattern.fullmatch(v)))]
     if bad:
         problems.append(f"{prop}: got {bad!r}; allowed: {allowed}")
     duplicates = sorted({v for v in values if isinstance(v, str) and values.count(v) > 1})
@@ -338,67 +346,21 @@ def _targets_problems(prop: str, values: Sequence[str], pattern: re.Pattern, all
 # --------------------------------------------------------------------------- the app
 
 
-def _csv(value: Any) -> List[str]:
-    if value is None:
-        return []
-    if isinstance(value, (list, tuple)):
-        return [str(v).strip() for v in value if str(v).strip()]
-    return [p.strip() for p in str(value).split(",") if p.strip()]
+def stackset_targets_from_context(
+    get: Callable[[str], Any], *, keys: Iterable[str] = ()
+) -> Optional[Mapping[str, Any]]:
+    """The StackSet's targets from context, or ``None`` when neither target key is set.
 
-
-def stackset_targets_from_context(get: Any) -> Optional[Mapping[str, Any]]:
-    """The StackSet's targets from context, or ``None`` when neither key is set.
-
-    Reads ``stackSetOrganizationalUnits`` and ``stackSetRegions`` (comma-separated) and
-    ``stackSetCallAs`` (``SELF``, default, or ``DELEGATED_ADMIN``) with ``get(key)``;
-    refuses bad values at once, each message naming its context key.
+    Reads ``stackSetOrganizationalUnits`` and ``stackSetRegions`` (comma-separated, or JSON
+    lists) and ``stackSetCallAs`` (``SELF``, default, or ``DELEGATED_ADMIN``) with ``get(key)``,
+    and refuses the keys that contradict a StackSet rollout
+    (:func:`~emr_studio_role.context.read_stackset_settings`); all problems at once, each
+    naming its context key.
     """
-    raw_ous, raw_regions, raw_call_as = (
-        get(CONTEXT_ORGANIZATIONAL_UNITS),
-        get(CONTEXT_REGIONS),
-        get(CONTEXT_CALL_AS),
-    )
-    if raw_ous is None and raw_regions is None:
-        if raw_call_as is not None:
-            raise EmrStudioRoleValidationError(
-                "app context",
-                [
-                    f"context '{CONTEXT_CALL_AS}': got {raw_call_as!r} without "
-                    f"'{CONTEXT_ORGANIZATIONAL_UNITS}' and '{CONTEXT_REGIONS}'; allowed: only with both"
-                ],
-            )
-        return None
-    problems: List[str] = []
-    ous, regions = _csv(raw_ous), _csv(raw_regions)
-    for key, values, pattern, allowed in (
-        (CONTEXT_ORGANIZATIONAL_UNITS, ous, OU_ID_PATTERN,
-         "comma-separated organizational unit IDs (ou-xxxx-yyyyyyyy) or a root ID (r-xxxx)"),
-        (CONTEXT_REGIONS, regions, REGION_PATTERN,
-         "comma-separated region codes such as eu-west-1,us-east-1"),
-    ):
-        if not values:
-            other = CONTEXT_REGIONS if key == CONTEXT_ORGANIZATIONAL_UNITS else CONTEXT_ORGANIZATIONAL_UNITS
-            problems.append(f"context '{key}': missing or empty (given '{other}'); allowed: {allowed}")
-            continue
-        bad = [v for v in values if not pattern.match(v)]
-        if bad:
-            problems.append(f"context '{key}': got {', '.join(bad)}; allowed: {allowed}")
-        duplicates = sorted({v for v in values if values.count(v) > 1})
-        if duplicates:
-            problems.append(
-                f"context '{key}': got {', '.join(duplicates)} more than once; allowed: each once"
-            )
-    call_as = StackSetCaller.SELF
-    if raw_call_as is not None:
-        try:
-            call_as = StackSetCaller[str(raw_call_as).strip().upper()]
-        except KeyError:
-            problems.append(
-                f"context '{CONTEXT_CALL_AS}': got {raw_call_as!r}; allowed: SELF or DELEGATED_ADMIN"
-            )
-    if problems:
-        raise EmrStudioRoleValidationError("app context", problems)
-    return {"organizational_units": ous, "regions": regions, "call_as": call_as}
+    reader = ContextReader(get, keys=keys)
+    targets = read_stackset_settings(reader)
+    reader.raise_problems()
+    return targets
 
 
 def add_stackset_from_context(app: Construct, **stack_kwargs: Any) -> Optional[Stack]:
@@ -409,19 +371,35 @@ def add_stackset_from_context(app: Construct, **stack_kwargs: Any) -> Optional[S
     ``stack_kwargs`` go to the holding :class:`aws_cdk.Stack` (default: none, so it is
     environment-agnostic; deploy it in the management or delegated administrator account).
     """
-    targets = stackset_targets_from_context(app.node.try_get_context)
-    if targets is None:
+    reader = ContextReader.of(app)
+    targets = read_stackset_settings(reader)
+    config = read_role_settings(reader) if targets is not None else None
+    reader.raise_problems()
+    if targets is None or config is None:
         return None
+    return add_stackset_stack(app, targets=targets, config=StudioStackConfig(**config), **stack_kwargs)
+
+
+def add_stackset_stack(
+    app: Construct, *, targets: Mapping[str, Any], config: StudioStackConfig, **stack_kwargs: Any
+) -> Stack:
+    """The stack ``EmrStudioRoleStackSetStack`` holding an :class:`EmrStudioRoleStackSet` of
+    ``config`` to ``targets`` (``organizational_units``, ``regions``, ``call_as``), as
+    :func:`add_stackset_from_context` makes it from read context."""
     stack = Stack(
         app,
         STACKSET_STACK_ID,
         description="A StackSet rolling the EMR Studio service role out to an organization",
         **stack_kwargs,
     )
-    EmrStudioRoleStackSet(
-        stack,
-        "EmrStudioRoleStackSet",
-        config=StudioStackConfig.from_context(app.node.try_get_context),
-        **targets,
-    )
+    with naming_context_keys(_CONFIG_CONTEXT_KEYS):
+        EmrStudioRoleStackSet(stack, "EmrStudioRoleStackSet", config=config, **targets)
     return stack
+
+
+#: The StackSet's props the app sets from context, and the key each comes from.
+_CONFIG_CONTEXT_KEYS: Mapping[str, str] = {
+    "organizational_units": CONTEXT_ORGANIZATIONAL_UNITS,
+    "regions": CONTEXT_REGIONS,
+    "call_as": CONTEXT_CALL_AS,
+}

@@ -22,51 +22,39 @@ so that Workspaces can reach Git over HTTPS; VPC flow logs go to the access-logs
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, List, Optional, Tuple
+from typing import Any, Callable, Iterable, List, Mapping, Optional, Tuple
 
-from aws_cdk import Acknowledgment, CfnOutput, Fn, Stack, Validations
+from aws_cdk import Acknowledgment, CfnOutput, Environment, Fn, Stack, Validations
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
-from .errors import EmrStudioRoleValidationError
+from .context import STUDIO_KEYS, ContextReader, naming_context_keys, read_studio_settings
 from .nag import acknowledge
-from .stack import CONTEXT_KEYS as ROLE_STACK_CONTEXT_KEYS
 from .stack import notebook_storage
-from .studio import MAX_SUBNETS, EmrStudio, StudioAuthMode
+from .studio import EmrStudio, StudioAuthMode
 
-STUDIO_CONTEXT_KEYS = (
-    "createStudio",
-    "vpcId",
-    "subnetIds",
-    "studioName",
-    "authMode",
-    "prefix",
-    "tagImportedResources",
-    "account",
-    "region",
-)
+#: Every context key the Studio stack reads (:data:`emr_studio_role.context.STUDIO_KEYS`).
+STUDIO_CONTEXT_KEYS = STUDIO_KEYS
 
-
-def _csv(value: Any) -> Tuple[str, ...]:
-    if value is None or value == "":
-        return ()
-    if isinstance(value, (list, tuple)):
-        return tuple(str(v).strip() for v in value if str(v).strip())
-    return tuple(p.strip() for p in str(value).split(",") if p.strip())
+#: ``EmrStudio``'s props the Studio stack sets from context, and the key each comes from.
+STUDIO_PROP_CONTEXT_KEYS: Mapping[str, str] = {
+    "name": "studioName",
+    "prefix": "prefix",
+    "vpc": "vpcId",
+    "subnets": "subnetIds",
+    "auth_mode": "authMode",
+    "tag_imported_resources": "tagImportedResources",
+}
 
 
-def create_studio_requested(get: Any) -> bool:
-    """``createStudio`` from context: ``true``/``false`` (default false); anything else refused."""
-    value = get("createStudio")
-    if value is None or isinstance(value, bool):
-        return bool(value)
-    text = str(value).strip().lower()
-    if text not in ("true", "false"):
-        raise EmrStudioRoleValidationError(
-            "app context", [f"context 'createStudio': got {value!r}; allowed: true or false"]
-        )
-    return text == "true"
+def create_studio_requested(get: Callable[[str], Any], *, keys: Iterable[str] = ()) -> bool:
+    """``createStudio`` from context: ``true``/``false`` in any case, or a JSON boolean (default
+    false); anything else, or a misspelled key, is refused."""
+    reader = ContextReader(get, keys=keys)
+    requested = reader.boolean("createStudio")
+    reader.raise_problems()
+    return bool(requested)
 
 
 @dataclass(frozen=True)
@@ -79,52 +67,24 @@ class StudioAppConfig:
     auth_mode: StudioAuthMode = StudioAuthMode.IAM
     prefix: str = "studio/"
     tag_imported_resources: bool = False
+    account: Optional[str] = None
+    region: Optional[str] = None
+
+    @property
+    def environment(self) -> Optional[Environment]:
+        """``Environment(account, region)`` when either is given, else ``None`` (agnostic)."""
+        if self.account is None and self.region is None:
+            return None
+        return Environment(account=self.account, region=self.region)
 
     @classmethod
-    def from_context(cls, get: Any) -> StudioAppConfig:
-        problems: List[str] = []
-        for key in ROLE_STACK_CONTEXT_KEYS:
-            if key not in STUDIO_CONTEXT_KEYS and get(key) is not None:
-                problems.append(
-                    f"context '{key}': got {get(key)!r} with createStudio=true; allowed keys with "
-                    f"createStudio: {', '.join(STUDIO_CONTEXT_KEYS)} (the Studio stack does not "
-                    "read this key, and would otherwise ignore it)"
-                )
-        vpc_id = get("vpcId")
-        subnet_ids = _csv(get("subnetIds"))
-        if vpc_id is not None and not 1 <= len(subnet_ids) <= MAX_SUBNETS:
-            problems.append(
-                f"context 'subnetIds': got {list(subnet_ids)} with vpcId; allowed: 1 to "
-                f"{MAX_SUBNETS} subnet IDs of that VPC"
-            )
-        if vpc_id is None and subnet_ids:
-            problems.append(
-                f"context 'subnetIds': got {list(subnet_ids)} without vpcId; allowed: only with "
-                "vpcId (without it the app creates its own VPC and uses its private subnets)"
-            )
-        mode_text = get("authMode")
-        mode = StudioAuthMode.IAM
-        if mode_text is not None:
-            try:
-                mode = StudioAuthMode[str(mode_text).strip().upper()]
-            except KeyError:
-                problems.append(
-                    f"context 'authMode': got {mode_text!r}; allowed: IAM or IAM_IDENTITY_CENTER"
-                )
-        tag = get("tagImportedResources")
-        if tag is not None and str(tag).strip().lower() not in ("true", "false"):
-            problems.append(f"context 'tagImportedResources': got {tag!r}; allowed: true or false")
-        if problems:
-            raise EmrStudioRoleValidationError("app context", problems)
-        prefix = get("prefix")
-        return cls(
-            vpc_id=vpc_id,
-            subnet_ids=subnet_ids,
-            studio_name=get("studioName"),
-            auth_mode=mode,
-            prefix="studio/" if prefix is None else str(prefix),
-            tag_imported_resources=tag is not None and str(tag).strip().lower() == "true",
-        )
+    def from_context(cls, get: Callable[[str], Any], *, keys: Iterable[str] = ()) -> StudioAppConfig:
+        """Read the Studio stack's keys with ``get(key)``; refuse bad values and the role stack's
+        other keys at once (:func:`~emr_studio_role.context.read_studio_settings`)."""
+        reader = ContextReader(get, keys=keys)
+        settings = read_studio_settings(reader)
+        reader.raise_problems()
+        return cls(**settings)
 
 
 class EmrStudioStack(Stack):
@@ -133,6 +93,7 @@ class EmrStudioStack(Stack):
     def __init__(
         self, scope: Construct, id: str, *, config: StudioAppConfig = StudioAppConfig(), **kwargs: Any
     ) -> None:
+        kwargs.setdefault("env", config.environment)
         super().__init__(scope, id, **kwargs)
         self.config = config
         logs, bucket = self._storage()
@@ -157,18 +118,19 @@ class EmrStudioStack(Stack):
             vpc = self._vpc(logs)
             subnets = list(vpc.private_subnets)
 
-        #: The Studio (and its service role).
-        self.studio = EmrStudio(
-            self,
-            "Studio",
-            vpc=vpc,
-            subnets=subnets,
-            bucket=bucket,
-            prefix=config.prefix,
-            name=config.studio_name,
-            auth_mode=config.auth_mode,
-            tag_imported_resources=config.tag_imported_resources,
-        )
+        with naming_context_keys(STUDIO_PROP_CONTEXT_KEYS):
+            #: The Studio (and its service role).
+            self.studio = EmrStudio(
+                self,
+                "Studio",
+                vpc=vpc,
+                subnets=subnets,
+                bucket=bucket,
+                prefix=config.prefix,
+                name=config.studio_name,
+                auth_mode=config.auth_mode,
+                tag_imported_resources=config.tag_imported_resources,
+            )
         CfnOutput(self, "StudioId", value=self.studio.studio_id, description="ID of the EMR Studio")
         CfnOutput(self, "StudioUrl", value=self.studio.url, description="URL of the EMR Studio")
         CfnOutput(

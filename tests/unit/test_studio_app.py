@@ -127,7 +127,7 @@ def test_existing_vpc_in_an_environment_needs_no_lookup():
 
 
 def test_existing_vpc_needs_subnet_ids():
-    with pytest.raises(EmrStudioRoleValidationError, match="context 'subnetIds': got \\[\\] with vpcId"):
+    with pytest.raises(EmrStudioRoleValidationError, match="context 'subnetIds': missing with vpcId"):
         StudioAppConfig.from_context({"vpcId": "vpc-0123456789abcdef0"}.get)
 
 
