@@ -190,17 +190,15 @@ class EmrStudioServiceRole(Construct):
             network_owner_account=network_owner_account, role_name=role_name, path=path,
             permissions_boundary=permissions_boundary, description=description,
         )
-        problems = v.hint_types(props) or typecheck.check_all(props, PROP_TYPES)
+        stack = Stack.of(self)
+        self._stack = stack
+        # Every prop's type and every value at once: a type error never hides a value error.
+        problems = v.check_role_input(props, stack, PROP_TYPES)
         if problems:
             raise EmrStudioRoleValidationError(self.node.path, problems)
         git_secrets = tuple(git_secrets or ())
         security_groups = tuple(security_groups or ())
         subnets = tuple(subnets or ())
-        stack = Stack.of(self)
-        self._stack = stack
-        problems = v.check_role_props(props, stack)
-        if problems:
-            raise EmrStudioRoleValidationError(self.node.path, problems)
         if vpc_subnets is not None:
             # A jsii struct: its fields as keyword arguments.
             selection = dict(vpc_subnets._values)  # type: ignore[attr-defined]
@@ -221,6 +219,10 @@ class EmrStudioServiceRole(Construct):
         self.network_owner_account = network_owner_account
         #: The Studio's subnets (``subnets``, or those ``vpc_subnets`` selects).
         self.subnets: Tuple[ec2.ISubnet, ...] = subnets
+        #: The Studio's VPC and security groups as given (the role tags them), and the Workspace key.
+        self.vpc: Optional[ec2.IVpc] = vpc
+        self.security_groups: Tuple[ec2.ISecurityGroup, ...] = security_groups
+        self.workspace_encryption_key: Optional[kms.IKey] = workspace_encryption_key
         self._git_secrets = git_secrets
         self._storage = StorageLedger(PROP_TYPES)
 
@@ -492,14 +494,7 @@ class EmrStudioServiceRole(Construct):
         return location
 
     def _check_open(self, method: str) -> None:
-        if self._synthesized or self.node.locked:
-            raise EmrStudioRoleValidationError(
-                self.node.path,
-                [
-                    f"{method}: called after the app was synthesized; allowed: calls before "
-                    "app.synth() (the construct tree is locked during and after synthesis)"
-                ],
-            )
+        refuse_after_synth(self, method)
 
     def _plan_location(
         self, bucket: Any, prefix: Any, encryption_key: Any
@@ -577,14 +572,28 @@ class EmrStudioServiceRole(Construct):
         return self.role.grant_pass_role(grantee)
 
 
+def refuse_after_synth(owner: Construct, method: str, *, construct: str = "EmrStudioServiceRole") -> None:
+    """Refuse ``method`` of ``owner`` once the app was synthesized (``owner`` registered a
+    :class:`_MarkSynthesized`): what it would add would be in no template."""
+    if getattr(owner, "_synthesized", False) or owner.node.locked:
+        raise EmrStudioRoleValidationError(
+            owner.node.path,
+            [
+                f"{method}: called after the app was synthesized; allowed: calls before "
+                "app.synth() (the construct tree is locked during and after synthesis)"
+            ],
+            construct=construct,
+        )
+
+
 @jsii.implements(IValidation)
 class _MarkSynthesized:
     """Runs when the app is synthesized: from then on, a change to the role would not be in the
     template (and CDK has frozen its statements), so the methods that change it refuse."""
 
-    def __init__(self, owner: EmrStudioServiceRole) -> None:
+    def __init__(self, owner: Construct) -> None:
         self._owner = owner
 
     def validate(self) -> List[str]:
-        self._owner._synthesized = True
+        self._owner._synthesized = True  # type: ignore[attr-defined]
         return []

@@ -8,18 +8,22 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, List, Mapping, Optional, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Set, Tuple
 
+from .typecheck import check as typecheck_check
 from .typecheck import describe, implements
 
+# Every pattern here is matched with ``fullmatch``: ``$`` would also match before a trailing
+# newline, so "studio-role\n" would pass for a role name.
+
 #: IAM role names: 1-64 characters from ``[\w+=,.@-]``.
-ROLE_NAME_RE = re.compile(r"^[\w+=,.@-]{1,64}$", re.ASCII)
+ROLE_NAME_RE = re.compile(r"[\w+=,.@-]{1,64}", re.ASCII)
 ROLE_NAME_MAX = 64
 #: IAM paths: ``/`` or ``/`` + printable ASCII (0x21-0x7E) + ``/``, at most 512 characters.
-PATH_RE = re.compile(r"^(/|/[\x21-\x7E]+/)$")
+PATH_RE = re.compile(r"/|/[\x21-\x7E]+/")
 PATH_MAX = 512
 #: IAM role descriptions: at most 1,000 characters of this set.
-DESCRIPTION_RE = re.compile(r"^[\t\n\r\x20-\x7E\xA1-\xFF]*$")
+DESCRIPTION_RE = re.compile(r"[\t\n\r\x20-\x7E\xA1-\xFF]*")
 DESCRIPTION_MAX = 1000
 #: S3 object keys are at most 1,024 bytes of UTF-8; a prefix cannot be longer.
 S3_KEY_MAX_BYTES = 1024
@@ -129,9 +133,17 @@ def normalize_prefix(prefix: Optional[str]) -> str:
 # --------------------------------------------------------------------------- ARNs and ids
 
 #: Partitions as IAM writes them: aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b, aws-eusc...
-PARTITION_RE = re.compile(r"^aws(-[a-z]+)*$")
-REGION_RE = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
-ACCOUNT_RE = re.compile(r"^\d{12}$")
+PARTITION_RE = re.compile(r"aws(-[a-z]+)*")
+#: A region code: ``us-east-1``, ``us-gov-west-1``, ``cn-north-1``, ``eusc-de-east-1``.
+REGION_RE = re.compile(r"[a-z]{2,4}(?:-[a-z]+){1,3}-[0-9]{1,2}")
+ACCOUNT_RE = re.compile(r"[0-9]{12}")
+#: EC2 ids as ``AWS::EMR::Studio`` takes them (``VpcId``, ``SubnetIds``) and EC2 makes them:
+#: the prefix and 8 or 17 lowercase hex digits.
+EC2_ID_RES = {
+    "vpc": re.compile(r"vpc-(?:[0-9a-f]{8}|[0-9a-f]{17})"),
+    "subnet": re.compile(r"subnet-(?:[0-9a-f]{8}|[0-9a-f]{17})"),
+    "security group": re.compile(r"sg-(?:[0-9a-f]{8}|[0-9a-f]{17})"),
+}
 _PLACEHOLDER = "\ue000"
 
 
@@ -180,7 +192,7 @@ def check_arn(prop: str, arn: Any, shape: ArnShape) -> List[str]:
     head, partition, service, region, account, resource = parts
     if literal(head) and head != "arn":
         problems.append(f"{wrong} (it does not start with 'arn:')")
-    if literal(partition) and not PARTITION_RE.match(partition):
+    if literal(partition) and not PARTITION_RE.fullmatch(partition):
         problems.append(f"{wrong} (partition {partition!r} is not one)")
     if literal(service) and service != shape.service:
         problems.append(f"{wrong} (service {service!r}, expected {shape.service!r})")
@@ -189,9 +201,9 @@ def check_arn(prop: str, arn: Any, shape: ArnShape) -> List[str]:
         if (literal(region) and region) or (literal(account) and account):
             problems.append(f"{wrong} ({shape.service} ARNs have no region or account)")
     else:
-        if literal(region) and not REGION_RE.match(region):
+        if literal(region) and not REGION_RE.fullmatch(region):
             problems.append(f"{wrong} (region {region!r} is not one)")
-        if literal(account) and not ACCOUNT_RE.match(account):
+        if literal(account) and not ACCOUNT_RE.fullmatch(account):
             problems.append(f"{wrong} (account {account!r} is not 12 digits)")
     if shape.separator:
         rtype, sep, name = resource.partition(shape.separator)
@@ -223,50 +235,80 @@ def arn_region_account(arn: str) -> Tuple[Optional[str], Optional[str]]:
 EC2_ID_PREFIXES = {"vpc": "vpc", "subnet": "subnet", "security group": "sg"}
 
 
-def check_ec2_id(prop: str, value: Any, kind: str) -> List[str]:
-    """An EC2 id: ``vpc-...``, ``subnet-...`` or ``sg-...`` (tokens pass)."""
+def check_ec2_id(prop: str, value: Any, kind: str, *, strict: bool = False) -> List[str]:
+    """An EC2 id: ``vpc-...``, ``subnet-...`` or ``sg-...`` (tokens pass).
+
+    ``strict``: the prefix and 8 or 17 lowercase hex digits, the shape EC2 gives its ids and
+    ``AWS::EMR::Studio`` accepts (``EmrStudio``); else the prefix and letters or digits (the
+    service role, which only tags the resource).
+    """
     if is_token(value) and TOKEN_RE.fullmatch(value):
         return []
     prefix = EC2_ID_PREFIXES[kind]
-    if isinstance(value, str) and re.fullmatch(rf"{prefix}-[0-9a-zA-Z]+", value):
+    pattern = EC2_ID_RES[kind] if strict else re.compile(rf"{prefix}-[0-9a-zA-Z]+")
+    if isinstance(value, str) and pattern.fullmatch(value):
         return []
-    return [
-        f"{prop}: got the {kind} id {_shown(value)}; allowed: an id of the form '{prefix}-<hex>' "
-        "with no wildcard"
-    ]
+    if strict:
+        allowed = (
+            f"'{prefix}-' and 8 or 17 lowercase hex digits (the shape EC2 gives its ids and "
+            "AWS::EMR::Studio accepts)"
+        )
+    else:
+        allowed = f"an id of the form '{prefix}-<hex>' with no wildcard"
+    return [f"{prop}: got the {kind} id {_shown(value)}; allowed: {allowed}"]
 
 
 def check_account(prop: str, value: Any) -> List[str]:
     """A 12-digit AWS account id (or a token)."""
     if value is None or (isinstance(value, str) and TOKEN_RE.fullmatch(value)):
         return []
-    if isinstance(value, str) and ACCOUNT_RE.match(value):
+    if isinstance(value, str) and ACCOUNT_RE.fullmatch(value):
         return []
     return [f"{prop}: got {_shown(value)}; allowed: a 12-digit AWS account id, or None"]
 
 
-def check_role_name(role_name: Optional[str]) -> List[str]:
-    if role_name is None or is_token(role_name):
-        return []
-    if not isinstance(role_name, str) or not ROLE_NAME_RE.match(role_name):
-        return [
-            f"role_name: got {_shown(role_name)}; allowed: 1 to {ROLE_NAME_MAX} characters "
-            "from letters, digits and '+=,.@_-' (IAM's rule for role names)"
-        ]
-    return []
+def _literal_fits(value: str, pattern: re.Pattern[str]) -> bool:
+    """Each literal part of ``value`` (around its tokens) is made of ``pattern``'s characters."""
+    return all(pattern.fullmatch(part) for part in literal_parts(value) if part)
 
 
-def check_path(path: Optional[str]) -> List[str]:
-    if path is None or is_token(path):
+_ROLE_NAME_CHARS = re.compile(r"[\w+=,.@-]*", re.ASCII)
+_PATH_CHARS = re.compile(r"[\x21-\x7E]*")
+
+
+def check_role_name(role_name: Optional[str], prop: str = "role_name") -> List[str]:
+    """IAM's rule for role names; a token passes, its literal neighbours are still checked."""
+    if role_name is None:
         return []
+    if not isinstance(role_name, str):
+        pass
+    elif ROLE_NAME_RE.fullmatch(role_name):
+        return []
+    elif is_token(role_name) and _literal_fits(role_name, _ROLE_NAME_CHARS):
+        return []
+    return [
+        f"{prop}: got {_shown(role_name)}; allowed: 1 to {ROLE_NAME_MAX} characters "
+        "from letters, digits and '+=,.@_-' (IAM's rule for role names)"
+    ]
+
+
+def check_path(path: Optional[str], prop: str = "path") -> List[str]:
+    """IAM's rule for paths; a token passes, its literal neighbours are still checked."""
+    if path is None:
+        return []
+    if is_token(path):
+        if isinstance(path, str) and _literal_fits(path, _PATH_CHARS):
+            return []
+        return [f"{prop}: got {_shown(path)}; allowed: printable ASCII characters without spaces "
+                "around the deploy-time value"]
     problems = []
-    if not isinstance(path, str) or not PATH_RE.match(path):
+    if not isinstance(path, str) or not PATH_RE.fullmatch(path):
         problems.append(
-            f"path: got {_shown(path)}; allowed: '/' or a path that starts and ends with '/' "
+            f"{prop}: got {_shown(path)}; allowed: '/' or a path that starts and ends with '/' "
             "and holds only printable ASCII characters without spaces, such as '/emr/studio/'"
         )
     if isinstance(path, str) and len(path) > PATH_MAX:
-        problems.append(f"path: got {len(path)} characters; allowed: at most {PATH_MAX}")
+        problems.append(f"{prop}: got {len(path)} characters; allowed: at most {PATH_MAX}")
     return problems
 
 
@@ -278,7 +320,7 @@ def check_description(description: Optional[str]) -> List[str]:
         problems.append(
             f"description: got {len(description)} characters; allowed: at most {DESCRIPTION_MAX}"
         )
-    if not DESCRIPTION_RE.match(description):
+    if not DESCRIPTION_RE.fullmatch(description):
         problems.append(
             f"description: got {_shown(description)}; allowed: tab, newline and printable "
             "Latin-1 characters (IAM's rule for role descriptions)"
@@ -357,59 +399,140 @@ def check_secret(prop: str, secret: Any) -> List[str]:
 # --------------------------------------------------------------------------- the construct's props
 
 
-def hint_types(props: Mapping[str, Any]) -> List[str]:
-    """Type mistakes CDK users commonly make, with the fix (before the generic type check)."""
+#: Props that take a construct, the interface, and how to import an existing one from a string.
+_STRING_HINTS: Mapping[str, Tuple[str, str]] = {
+    "bucket": ("an s3.IBucket", "s3.Bucket.from_bucket_name(scope, id, {!r})"),
+    "encryption_key": ("a kms.IKey", "kms.Key.from_key_arn(scope, id, {!r})"),
+    "workspace_encryption_key": ("a kms.IKey", "kms.Key.from_key_arn(scope, id, {!r})"),
+    "permissions_boundary": (
+        "an iam.IManagedPolicy", "iam.ManagedPolicy.from_managed_policy_arn(scope, id, {!r})"
+    ),
+    "vpc": (
+        "an ec2.IVpc",
+        "ec2.Vpc.from_vpc_attributes(scope, id, vpc_id={!r}, availability_zones=...) or ec2.Vpc.from_lookup",
+    ),
+    "engine_security_group": (
+        "an ec2.ISecurityGroup", "ec2.SecurityGroup.from_security_group_id(scope, id, {!r})"
+    ),
+    "workspace_security_group": (
+        "an ec2.ISecurityGroup", "ec2.SecurityGroup.from_security_group_id(scope, id, {!r})"
+    ),
+}
+#: List props that take constructs, and how to import one item from a string.
+_ITEM_STRING_HINTS: Mapping[str, str] = {
+    "subnets": "ec2.Subnet.from_subnet_id(scope, id, {!r})",
+    "security_groups": "ec2.SecurityGroup.from_security_group_id(scope, id, {!r})",
+    "git_secrets": "secretsmanager.Secret.from_secret_complete_arn(scope, id, {!r})",
+}
+
+
+def describe_selection(selection: Any) -> str:
+    """A ``SubnetSelection`` as a message shows it: its set fields, never a repr of subnets."""
+    values = getattr(selection, "_values", None)
+    if not isinstance(values, dict):
+        return describe(selection)
+    fields = []
+    for name, value in values.items():
+        if isinstance(value, (list, tuple)):
+            shown = f"[{len(value)} item(s)]"
+        elif hasattr(value, "name") and hasattr(value, "value"):
+            shown = str(value.name)  # an enum member
+        else:
+            shown = describe(value)
+        fields.append(f"{name}={shown}")
+    return f"SubnetSelection({', '.join(fields)})"
+
+
+def hints_by_prop(props: Mapping[str, Any]) -> Dict[str, List[str]]:
+    """Type mistakes CDK users commonly make, with the fix, by prop (before the generic type check)."""
     from aws_cdk import aws_ec2 as ec2
     from aws_cdk import aws_s3 as s3
 
-    problems = []
+    hints: Dict[str, List[str]] = {}
+
+    def add(prop: str, message: str) -> None:
+        hints.setdefault(prop, []).append(message)
+
     if isinstance(props.get("bucket"), s3.CfnBucket):
-        problems.append(
+        add(
+            "bucket",
             f"bucket: got {_shown(props['bucket'])}, an L1 CfnBucket; allowed: an s3.IBucket "
-            "(wrap it with s3.Bucket.from_cfn_bucket(cfn_bucket))"
+            "(wrap it with s3.Bucket.from_cfn_bucket(cfn_bucket))",
         )
     subnets = props.get("subnets")
     if isinstance(subnets, ec2.SelectedSubnets):
-        problems.append(
-            "subnets: got the result of vpc.select_subnets(...); allowed: a list of ec2.ISubnet "
-            "(pass vpc_subnets=ec2.SubnetSelection(...) with vpc, or selected.subnets)"
+        add(
+            "subnets",
+            f"subnets: got the result of vpc.select_subnets(...) ({len(subnets.subnets)} subnet(s)); "
+            "allowed: a list of ec2.ISubnet (pass vpc_subnets=ec2.SubnetSelection(...) with vpc, "
+            "or selected.subnets)",
         )
-    elif isinstance(subnets, (list, tuple)):
-        for i, subnet in enumerate(subnets):
-            if isinstance(subnet, str):
-                problems.append(
-                    f"subnets[{i}]: got the string {_shown(subnet)}; allowed: an ec2.ISubnet "
-                    f"(for a subnet id use ec2.Subnet.from_subnet_id(scope, id, {subnet!r}))"
-                )
-    for prop, *hint in (
-        ("bucket", "an s3.IBucket", "s3.Bucket.from_bucket_name(scope, id, ...)"),
-        ("encryption_key", "a kms.IKey", "kms.Key.from_key_arn(scope, id, ...)"),
-        ("workspace_encryption_key", "a kms.IKey", "kms.Key.from_key_arn(scope, id, ...)"),
-        (
-            "permissions_boundary", "an iam.IManagedPolicy",
-            "iam.ManagedPolicy.from_managed_policy_arn(scope, id, ...)",
-        ),
-        ("vpc", "an ec2.IVpc", "ec2.Vpc.from_lookup or ec2.Vpc.from_vpc_attributes"),
-    ):
+    if isinstance(props.get("vpc_subnets"), (list, tuple)):
+        add(
+            "vpc_subnets",
+            f"vpc_subnets: got a list ({describe(props['vpc_subnets'])}); allowed: an "
+            "ec2.SubnetSelection, such as ec2.SubnetSelection(subnet_type=ec2.SubnetType."
+            "PRIVATE_WITH_EGRESS) (for a list of subnets, use subnets=)",
+        )
+    for prop, (allowed, fix) in _STRING_HINTS.items():
         value = props.get(prop)
         if isinstance(value, str):
-            problems.append(
-                f"{prop}: got the string {_shown(value)}; allowed: {hint[0]}, not a name or ARN "
-                f"(for an existing one use {hint[1]})"
+            add(
+                prop,
+                f"{prop}: got the string {_shown(value)}; allowed: {allowed}, not a name, id or ARN "
+                f"(for an existing one use {fix.format(value)})",
             )
-    for prop, hint in (
-        ("security_groups", "ec2.SecurityGroup.from_security_group_id(scope, id, {!r})"),
-        ("git_secrets", "secretsmanager.Secret.from_secret_complete_arn(scope, id, {!r})"),
-    ):
+    for prop, fix in _ITEM_STRING_HINTS.items():
         values = props.get(prop)
         if isinstance(values, (list, tuple)):
             for i, value in enumerate(values):
                 if isinstance(value, str):
-                    problems.append(
+                    add(
+                        prop,
                         f"{prop}[{i}]: got the string {_shown(value)}; allowed: a construct "
-                        f"(for an existing one use {hint.format(value)})"
+                        f"(for an existing one use {fix.format(value)})",
                     )
-    return problems
+    return hints
+
+
+def hint_types(props: Mapping[str, Any]) -> List[str]:
+    """:func:`hints_by_prop`, as one list."""
+    return [hint for hints in hints_by_prop(props).values() for hint in hints]
+
+
+def check_types(props: Mapping[str, Any], types: Mapping[str, Any]) -> Tuple[List[str], Set[str]]:
+    """Every prop's type: ``(problems, the props whose type is wrong)``; a hint where there is one."""
+    hints = hints_by_prop(props)
+    problems: List[str] = []
+    bad: Set[str] = set()
+    for prop, tp in types.items():
+        if prop not in props:
+            continue
+        found = hints.get(prop) or typecheck_check(prop, props[prop], tp)
+        if found:
+            problems += found
+            bad.add(prop)
+    return problems, bad
+
+
+#: What a prop of the wrong type stands in for while the other props' values are checked.
+_STAND_INS: Mapping[str, Any] = {
+    "git_secrets": (),
+    "subnets": (),
+    "security_groups": (),
+    "tag_imported_resources": False,
+}
+
+
+def check_role_input(props: Mapping[str, Any], stack: Any, types: Mapping[str, Any]) -> List[str]:
+    """Every problem of :class:`~emr_studio_role.EmrStudioServiceRole`'s props at once: each prop's
+    type, and the values of the others (a type error never hides a value error)."""
+    from .options import StudioCompute
+
+    problems, bad = check_types(props, types)
+    stand_ins = {**_STAND_INS, "compute": StudioCompute.EC2_OR_EKS}
+    sane = {k: (stand_ins.get(k) if k in bad else v) for k, v in props.items()}
+    return problems + check_role_props(sane, stack)
 
 
 def _literal_region_account(stack: Any) -> Tuple[Optional[str], Optional[str]]:
@@ -460,13 +583,35 @@ def _network_ids(props: Mapping[str, Any]) -> List[str]:
     return problems
 
 
+def check_selection(vpc: Any, selection: Any, prop: str = "vpc_subnets") -> List[str]:
+    """A ``SubnetSelection`` that selects at least one subnet of ``vpc`` (CDK's own refusal, such
+    as "There are no 'Isolated' subnet groups in this VPC", is given as the reason)."""
+    try:
+        selected = vpc.select_subnets(**dict(selection._values)).subnets
+    except Exception as error:  # noqa: BLE001 - jsii raises CDK's error as a RuntimeError
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        selected, why = [], f": {reason}"
+    else:
+        why = ""
+    if selected:
+        return []
+    return [
+        f"{prop}: got {describe_selection(selection)}, which selects no subnet of the vpc "
+        f"{describe(vpc)}{why}; allowed: a selection of subnets the VPC has"
+    ]
+
+
 def check_role_props(props: Mapping[str, Any], stack: Any) -> List[str]:
     """Every value problem of :class:`~emr_studio_role.EmrStudioServiceRole`'s props (types
     already checked), collected."""
     from .options import GitSecretAccess, StudioCompute
 
     problems: List[str] = []
-    problems += check_location(props["bucket"], props["prefix"], props["encryption_key"])
+    if props["bucket"] is None:  # its type was refused: the prefix and the key on their own
+        problems += check_prefix("prefix", props["prefix"])
+        problems += check_key("encryption_key", props["encryption_key"])
+    else:
+        problems += check_location(props["bucket"], props["prefix"], props["encryption_key"])
     problems += check_workspace_key(props["workspace_encryption_key"], stack)
     for i, secret in enumerate(props.get("git_secrets") or ()):
         problems += check_secret(f"git_secrets[{i}]", secret)
@@ -485,6 +630,8 @@ def check_role_props(props: Mapping[str, Any], stack: Any) -> List[str]:
             problems.append(
                 "vpc_subnets: got a SubnetSelection together with subnets; allowed: one of the two"
             )
+        elif props["vpc"] is not None:
+            problems += check_selection(props["vpc"], props["vpc_subnets"])
     if props["network_owner_account"] is not None and props["tag_imported_resources"]:
         problems.append(
             f"tag_imported_resources: got True with network_owner_account="
