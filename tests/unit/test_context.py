@@ -105,7 +105,8 @@ def test_a_near_miss_is_refused_with_create_studio_too():
 )
 def test_an_empty_or_blank_value_is_refused_naming_its_key(context, key):
     problem = _one_problem(context)
-    assert problem.startswith(f"context '{key}': got a") and ("empty value" in problem or "blank value" in problem)
+    assert problem.startswith(f"context '{key}': got a")
+    assert "empty value" in problem or "blank value" in problem
     assert "or leave the key out" in problem
 
 
@@ -163,7 +164,9 @@ def test_a_json_list_holding_a_list_is_refused_naming_the_key():
     )
 
 
-@pytest.mark.parametrize("value, expected", [(True, True), (False, False), ("TRUE", True), (" false ", False)])
+@pytest.mark.parametrize(
+    "value, expected", [(True, True), (False, False), ("TRUE", True), (" false ", False)]
+)
 def test_json_booleans_and_true_false_in_any_case_are_booleans(value, expected):
     assert ContextReader({"createStudio": value}.get).boolean("createStudio") is expected
 

@@ -1,4 +1,4 @@
-"""EmrStudioServiceRole: names and paths checked by the construct itself, every problem at once (issues 15, 16).
+"""EmrStudioServiceRole: names and paths checked by the construct, every problem at once (issues 15, 16).
 
 Each test tries one hostile or careless input and checks the refusal names the prop and the
 escaped value, or that the input is taken.
