@@ -72,6 +72,9 @@ from .context import (
 )
 from .errors import EmrStudioRoleValidationError
 from .stack import EmrStudioServiceRoleStack, StudioStackConfig
+from .typecheck import check as type_problems
+from .typecheck import describe
+from .validation import CONTROL_RE
 
 #: Context keys read by :func:`add_stackset_from_context`.
 CONTEXT_ORGANIZATIONAL_UNITS = "stackSetOrganizationalUnits"
@@ -98,6 +101,8 @@ TEMPLATE_BODY_LIMIT = 51_200
 #: bucket): every member would point at the same foreign resource, so they are refused.
 #: StudioStackConfig field -> its context key.
 _ACCOUNT_SPECIFIC = {
+    "vpc_id": "vpcId",
+    "user_role_arn": "userRoleArn",
     "bucket_name": "bucketName",
     "kms_key_arn": "kmsKeyArn",
     "workspace_kms_key_arn": "workspaceKmsKeyArn",
@@ -196,25 +201,66 @@ class EmrStudioRoleStackSet(Construct):
                 tolerated).
         """
         super().__init__(scope, id)
-        _validate(
-            self.node.path,
+        try:
+            self._build(
+                organizational_units=organizational_units,
+                regions=regions,
+                config=config,
+                call_as=call_as,
+                retain_stacks_on_account_removal=retain_stacks_on_account_removal,
+                stack_set_name=stack_set_name,
+                description=description,
+                operation_preferences=operation_preferences,
+            )
+        except BaseException:
+            # A refused StackSet leaves nothing in the scope (no member stage, no node).
+            scope.node.try_remove_child(id)
+            raise
+
+    def _build(
+        self,
+        *,
+        organizational_units: Sequence[str],
+        regions: Sequence[str],
+        config: StudioStackConfig,
+        call_as: StackSetCaller,
+        retain_stacks_on_account_removal: bool,
+        stack_set_name: Optional[str],
+        description: Optional[str],
+        operation_preferences: Optional[cfn.CfnStackSet.OperationPreferencesProperty],
+    ) -> None:
+        problems = _validate(
             organizational_units=organizational_units,
             regions=regions,
             config=config,
+            call_as=call_as,
+            retain_stacks_on_account_removal=retain_stacks_on_account_removal,
             stack_set_name=stack_set_name,
+            description=description,
+            operation_preferences=operation_preferences,
         )
+        if problems:
+            raise EmrStudioRoleValidationError(self.node.path, problems, construct="EmrStudioRoleStackSet")
         self.organizational_units = tuple(organizational_units)
         self.regions = tuple(regions)
         self._body: Optional[str] = None
 
         self.member_stage = Stage(self, "Member")
-        self.member_stack = EmrStudioServiceRoleStack(
-            self.member_stage,
-            "EmrStudioServiceRoleStack",
-            config=config,
-            synthesizer=BootstraplessSynthesizer(),
-            description="The IAM service role for Amazon EMR Studio (deployed by a StackSet)",
-        )
+        try:
+            self.member_stack = EmrStudioServiceRoleStack(
+                self.member_stage,
+                "EmrStudioServiceRoleStack",
+                config=config,
+                synthesizer=BootstraplessSynthesizer(),
+                description="The IAM service role for Amazon EMR Studio (deployed by a StackSet)",
+            )
+        except EmrStudioRoleValidationError as error:
+            # The member's role refused a setting of ``config``: the StackSet's refusal.
+            raise EmrStudioRoleValidationError(
+                self.node.path,
+                [f"config (the member's EmrStudioServiceRole): {p}" for p in error.problems],
+                construct="EmrStudioRoleStackSet",
+            ) from error
         if not (
             Token.is_unresolved(self.member_stack.account)
             and Token.is_unresolved(self.member_stack.region)
@@ -232,9 +278,12 @@ class EmrStudioRoleStackSet(Construct):
         self.stack_set = cfn.CfnStackSet(
             self,
             "Resource",
-            stack_set_name=stack_set_name or _generated_name(self),
-            description=description
-            or "The IAM service role for Amazon EMR Studio in every account of the target OUs",
+            stack_set_name=_generated_name(self) if stack_set_name is None else stack_set_name,
+            description=(
+                "The IAM service role for Amazon EMR Studio in every account of the target OUs"
+                if description is None
+                else description
+            ),
             permission_model="SERVICE_MANAGED",
             call_as=call_as.value,
             auto_deployment=cfn.CfnStackSet.AutoDeploymentProperty(
@@ -282,20 +331,77 @@ def _generated_name(construct: Construct) -> str:
     return name[:128].rstrip("-")
 
 
+#: ``AWS::CloudFormation::StackSet`` ``Description``: 1 to 1,024 characters.
+DESCRIPTION_MAX = 1024
+
+
 def _validate(
-    path: str,
     *,
-    organizational_units: Sequence[str],
-    regions: Sequence[str],
-    config: StudioStackConfig,
-    stack_set_name: Optional[str],
-) -> None:
+    organizational_units: Any,
+    regions: Any,
+    config: Any,
+    call_as: Any,
+    retain_stacks_on_account_removal: Any,
+    stack_set_name: Any,
+    description: Any,
+    operation_preferences: Any,
+) -> List[str]:
+    """Every problem with the props, at once (types first where a value cannot be read)."""
     problems: List[str] = []
     problems += _targets_problems("organizational_units", organizational_units, OU_ID_PATTERN,
                                   "organizational unit IDs (ou-<root>-<8 to 32 characters>) "
                                   "or an organization root ID (r-<4 to 32 characters>)")
     problems += _targets_problems("regions", regions, REGION_PATTERN,
                                   "region codes such as eu-west-1 or us-gov-west-1")
+    if not isinstance(config, StudioStackConfig):
+        problems.append(
+            f"config: got {describe(config)}; allowed: a StudioStackConfig (the member stack's "
+            "settings, e.g. StudioStackConfig(compute=StudioCompute.EMR_SERVERLESS))"
+        )
+    else:
+        problems += _config_problems(config, regions)
+    problems += type_problems("call_as", call_as, StackSetCaller)
+    problems += type_problems("retain_stacks_on_account_removal", retain_stacks_on_account_removal, bool)
+    if operation_preferences is not None and not isinstance(
+        operation_preferences, cfn.CfnStackSet.OperationPreferencesProperty
+    ):
+        problems.append(
+            f"operation_preferences: got {describe(operation_preferences)}; allowed: a "
+            "CfnStackSet.OperationPreferencesProperty or None"
+        )
+    if stack_set_name is not None:
+        if not isinstance(stack_set_name, str):
+            problems += type_problems("stack_set_name", stack_set_name, Optional[str])
+        elif not (Token.is_unresolved(stack_set_name) or STACK_SET_NAME_PATTERN.fullmatch(stack_set_name)):
+            problems.append(
+                f"stack_set_name: got {stack_set_name!r}; allowed: a letter, then letters, "
+                "digits and hyphens, at most 128 characters (AWS::CloudFormation::StackSet "
+                "StackSetName), or None for a generated one"
+            )
+    if description is not None:
+        if not isinstance(description, str):
+            problems += type_problems("description", description, Optional[str])
+        elif not Token.is_unresolved(description):
+            if not description.strip():
+                problems.append(
+                    f"description: got {description!r}; allowed: 1 to {DESCRIPTION_MAX} characters "
+                    "that say something, or None for the default sentence"
+                )
+            elif len(description) > DESCRIPTION_MAX:
+                problems.append(
+                    f"description: got {len(description)} characters; allowed: at most "
+                    f"{DESCRIPTION_MAX} (AWS::CloudFormation::StackSet Description)"
+                )
+            if CONTROL_RE.search(description.replace("\n", "").replace("\t", "").replace("\r", "")):
+                problems.append(
+                    f"description: got {describe(description)}, which holds a control character; "
+                    "allowed: printable characters, tab and line breaks"
+                )
+    return problems
+
+
+def _config_problems(config: StudioStackConfig, regions: Any) -> List[str]:
+    problems: List[str] = []
     for field, key in _ACCOUNT_SPECIFIC.items():
         value = getattr(config, field, None)
         if value:
@@ -304,39 +410,39 @@ def _validate(
                 "names one account's resource and every account and region of the StackSet "
                 "would get the same; the member makes its own bucket and key per account and region"
             )
-    if getattr(config, "tag_imported_resources", False):
+    if config.tag_imported_resources:
         problems.append(
             "config.tag_imported_resources (context 'tagImportedResources'): got True; allowed: "
             "False, because tagging imported resources needs a custom resource whose Lambda "
             "code is a CDK asset, and StackSet member accounts are not bootstrapped for assets"
         )
-    role_name = getattr(config, "role_name", None)
-    if role_name and len(set(regions)) > 1:
+    for field in ("account", "region"):
+        value = getattr(config, field)
+        if value is not None:
+            problems.append(
+                f"config.{field} (context '{field}'): got {value!r}; allowed: unset, because the "
+                "member must be environment-agnostic (each stack instance takes its own account "
+                "and region)"
+            )
+    count = len(set(regions)) if isinstance(regions, (list, tuple)) else 0
+    if config.role_name and count > 1:
         problems.append(
-            f"config.role_name (context 'roleName'): got {role_name!r} with {len(set(regions))} "
+            f"config.role_name (context 'roleName'): got {config.role_name!r} with {count} "
             "regions; allowed: unset (a generated name per stack instance), because IAM role "
             "names are global to an account and the second region's role would collide"
         )
-    if stack_set_name is not None and not (
-        Token.is_unresolved(stack_set_name) or STACK_SET_NAME_PATTERN.fullmatch(stack_set_name)
-    ):
-        problems.append(
-            f"stack_set_name: got {stack_set_name!r}; allowed: a letter, then letters, "
-            "digits and hyphens, at most 128 characters"
-        )
-    if problems:
-        raise EmrStudioRoleValidationError(path, problems, construct="EmrStudioRoleStackSet")
+    return problems
 
 
 def _targets_problems(prop: str, values: Sequence[str], pattern: re.Pattern, allowed: str) -> List[str]:
     if isinstance(values, str) or not isinstance(values, (list, tuple)):
-        return [f"{prop}: got {values!r}; allowed: a list of {allowed}"]
+        return [f"{prop}: got {describe(values)}; allowed: a list of {allowed}"]
     if not values:
         return [f"{prop}: got an empty list; allowed: one or more {allowed}"]
     problems = []
     bad = [v for v in values if not (isinstance(v, str) and (Token.is_unresolved(v) or pattern.fullmatch(v)))]
     if bad:
-        problems.append(f"{prop}: got {bad!r}; allowed: {allowed}")
+        problems.append(f"{prop}: got {describe(bad)}; allowed: {allowed}")
     duplicates = sorted({v for v in values if isinstance(v, str) and values.count(v) > 1})
     if duplicates:
         problems.append(f"{prop}: got {duplicates!r} more than once; allowed: each once")

@@ -368,3 +368,86 @@ def test_a_member_bound_to_an_environment_by_its_stage_is_refused():
     stage = Stage(App(context=FEATURE_FLAGS), "Prod", env=env)
     with pytest.raises(EmrStudioRoleValidationError, match="must be environment-agnostic"):
         EmrStudioRoleStackSet(Stack(stage, "Holder"), "Set", organizational_units=OUS, regions=REGIONS)
+
+
+# --------------------------------------------------------------------------- hostile props (issue 16)
+
+
+def _problems_of(**kwargs: Any) -> tuple:
+    with pytest.raises(EmrStudioRoleValidationError) as caught:
+        _construct(**kwargs)
+    assert caught.value.construct == "EmrStudioRoleStackSet"
+    return caught.value.problems
+
+
+def test_a_config_that_is_no_studio_stack_config_is_refused():
+    (problem,) = _problems_of(config={"compute": "EMR_SERVERLESS"})
+    assert problem.startswith("config: got {'compute': 'EMR_SERVERLESS'}; allowed: a StudioStackConfig")
+
+
+@pytest.mark.parametrize(
+    "field, value, key",
+    [("vpc_id", "vpc-0123456789abcdef0", "vpcId"),
+     ("user_role_arn", "arn:aws:iam::111122223333:role/EMRStudioUser", "userRoleArn")],
+)
+def test_a_vpc_or_user_role_of_one_account_is_refused_for_every_account(field, value, key):
+    (problem,) = _problems_of(config=StudioStackConfig(**{field: value}))
+    assert problem.startswith(f"config.{field} (context '{key}'): got {value!r}; allowed: unset")
+
+
+@pytest.mark.parametrize("field, value", [("account", "111122223333"), ("region", "eu-west-1")])
+def test_an_account_or_region_in_the_config_is_refused_naming_the_setting_not_the_path(field, value):
+    (problem,) = _problems_of(config=StudioStackConfig(**{field: value}))
+    assert problem.startswith(f"config.{field} (context '{field}'): got {value!r}")
+    assert "environment-agnostic" in problem
+
+
+@pytest.mark.parametrize("name", ["", "studio-set\n", "a" * 129, "set_1"])
+def test_a_stackset_name_cloudformation_refuses_is_refused(name):
+    (problem,) = _problems_of(stack_set_name=name)
+    assert problem.startswith(f"stack_set_name: got {name!r}")
+
+
+@pytest.mark.parametrize("description", ["", "   ", "x" * 1025, "nul\x00here"])
+def test_a_description_cloudformation_refuses_is_refused(description):
+    (problem,) = _problems_of(description=description)
+    assert problem.startswith("description: got")
+
+
+def test_call_as_given_as_a_string_is_refused_with_the_enum():
+    (problem,) = _problems_of(call_as="SELF")
+    assert problem == "call_as: got 'SELF'; allowed: StackSetCaller.SELF or StackSetCaller.DELEGATED_ADMIN"
+
+
+def test_retain_stacks_given_as_a_string_is_refused():
+    (problem,) = _problems_of(retain_stacks_on_account_removal="false")
+    assert problem.startswith("retain_stacks_on_account_removal: got 'false'; allowed: True or False")
+
+
+def test_operation_preferences_given_as_a_dict_is_refused():
+    (problem,) = _problems_of(operation_preferences={"MaxConcurrentCount": 2})
+    assert problem.startswith("operation_preferences: got {'MaxConcurrentCount': 2}")
+
+
+@pytest.mark.parametrize("regions", [["eu-west-1\n"], ["eu-west-1 "], ["Europe"]])
+def test_a_region_with_anything_around_it_is_refused(regions):
+    (problem,) = _problems_of(regions=regions)
+    assert problem.startswith(f"regions: got {regions!r}")
+
+
+def test_a_member_refusal_is_the_stacksets_naming_the_config():
+    (problem,) = _problems_of(config=StudioStackConfig(prefix="studio/*"))
+    assert problem.startswith("config (the member's EmrStudioServiceRole): prefix: got 'studio/*'")
+
+
+def test_every_problem_of_the_props_is_reported_at_once():
+    problems = _problems_of(regions=["EU"], stack_set_name="1x", description="", call_as="SELF")
+    assert [p.split(":")[0] for p in problems] == ["regions", "call_as", "stack_set_name", "description"]
+
+
+def test_a_refused_stackset_leaves_nothing_in_its_scope():
+    stack = Stack(App(context=FEATURE_FLAGS), "Holder")
+    with pytest.raises(EmrStudioRoleValidationError):
+        EmrStudioRoleStackSet(stack, "Set", organizational_units=OUS, regions=REGIONS,
+                              config=StudioStackConfig(prefix="studio/*"))
+    assert stack.node.try_find_child("Set") is None
