@@ -12,7 +12,9 @@ No AWS account is needed.  The script:
    300 s): on expiry its whole process group is killed and the run fails.  A stack
    with a custom resource (Lambda: ``-c tagImportedResources=true``) is refused
    after synth, before anything is deployed, because moto runs Lambda only in
-   Docker and CloudFormation would wait for it without end;
+   Docker and CloudFormation would wait for it without end.  ``-c account=`` of another
+   account than moto's and ``-c createStudio=true`` are refused up front
+   (:func:`check_context`); ``-c region=`` deploys in that region;
 3. reads the deployed role back through the IAM API (trust policy, attached managed
    policies, inline policies, path) and compares it with the synthesized template,
    every CloudFormation intrinsic resolved against the deployed values;
@@ -43,7 +45,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = ROOT / ".venv" / "bin"
@@ -451,7 +453,7 @@ def stop_moto(proc: Optional[subprocess.Popen]) -> None:
         proc.wait(timeout=10)
 
 
-def local_env(port: int, home: Path) -> Dict[str, str]:
+def local_env(port: int, home: Path, region: str = REGION) -> Dict[str, str]:
     """The environment of the CLI and of boto3: the emulator, dummy credentials, the venv first."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     empty = home / "empty-aws-config"
@@ -462,8 +464,8 @@ def local_env(port: int, home: Path) -> Dict[str, str]:
             "AWS_ACCESS_KEY_ID": "testing",
             "AWS_SECRET_ACCESS_KEY": "testing",
             "AWS_SESSION_TOKEN": "testing",
-            "AWS_REGION": REGION,
-            "AWS_DEFAULT_REGION": REGION,
+            "AWS_REGION": region,
+            "AWS_DEFAULT_REGION": region,
             # Nothing from the user's ~/.aws may redirect the run to a real account.
             "AWS_CONFIG_FILE": str(empty),
             "AWS_SHARED_CREDENTIALS_FILE": str(empty),
@@ -541,14 +543,54 @@ def custom_resources(template: Mapping[str, Any]) -> List[str]:
     return found
 
 
+#: Why this app holds a custom resource, and how to deploy without it locally, by cause.
+_CAUSES = {
+    "restrictDefaultSecurityGroup": (
+        "CDK's restrictDefaultSecurityGroup custom resource (the feature flag "
+        "@aws-cdk/aws-ec2:restrictDefaultSecurityGroup in cdk.json), which removes every rule of "
+        "the default security group of the VPC that the Studio stack creates (-c createStudio=true "
+        "without -c vpcId). The app keeps it on purpose: the Studio never uses the default group, "
+        "and a default group without rules is what AWS Security Hub (EC2.2) and CIS ask for. "
+        "Use a VPC without it locally (restrict_default_security_group=False), or check the "
+        "template with `npx cdk synth` and make test instead."
+    ),
+    "tagImportedResources": (
+        "-c tagImportedResources=true: a custom resource tags the imported subnets, security "
+        "groups, VPCs and secrets at deploy time. Deploy without it locally; "
+        "tests/unit/test_imported.py checks that part of the template."
+    ),
+    "other": "a custom resource this script does not know; deploy without it locally.",
+}
+
+
+def _cause(logical_id: str, type_: str, path: str) -> str:
+    """Which of :data:`_CAUSES` made a custom resource (by type, logical ID or construct path)."""
+    if type_ == "Custom::VpcRestrictDefaultSG" or "VpcRestrictDefaultSG" in logical_id + path:
+        return "restrictDefaultSecurityGroup"
+    singleton = "AWS679f53fac002430cb0da5b7982bd2287"  # AwsCustomResource's provider function
+    if type_ == "Custom::AWS" or singleton in logical_id + path or "TagImportedResources" in path:
+        return "tagImportedResources"
+    return "other"
+
+
 def refuse_custom_resources(templates: Mapping[str, Mapping[str, Any]]) -> Optional[str]:
-    """The message refusing the deploy when any stack has a custom resource, else ``None``."""
-    lines = []
+    """The message refusing the deploy when any stack has a custom resource, else ``None``.
+
+    It names each such resource and, for each cause, what makes it and how to deploy
+    without it.
+    """
+    lines: List[str] = []
+    causes: Dict[str, None] = {}
     for stack_name, template in templates.items():
         found = custom_resources(template)
         if found:
             lines.append(f"  {stack_name}:")
             lines += [f"    - {item}" for item in found]
+        for logical_id, resource in template.get("Resources", {}).items():
+            type_ = resource.get("Type", "")
+            if type_ in LAMBDA_TYPES or type_.startswith("Custom::"):
+                path = resource.get("Metadata", {}).get("aws:cdk:path", "")
+                causes[_cause(logical_id, type_, path)] = None
     if not lines:
         return None
     return "\n".join(
@@ -558,11 +600,51 @@ def refuse_custom_resources(templates: Mapping[str, Mapping[str, Any]]) -> Optio
             *lines,
             "The local emulator (moto) runs Lambda functions only in Docker, so CloudFormation would "
             "wait for them without end. Nothing was deployed.",
-            "With this app, the custom resource comes from -c tagImportedResources=true (it tags "
-            "imported subnets, security groups, VPCs and secrets). Deploy without it locally; "
-            "tests/unit/test_imported.py checks that part of the template.",
+            *(f"Here the custom resource comes from {_CAUSES[c]}" for c in causes),
         ]
     )
+
+
+def check_context(context: Sequence[str]) -> Tuple[Optional[str], str]:
+    """``(refusal or None, region)`` for the ``-c key=value`` arguments of a local deploy,
+    decided up front, before any server or CLI starts.
+
+    * ``account``: the local deploy bootstraps and deploys into moto's account
+      (:data:`ACCOUNT`); another account binds the stacks to an environment the run cannot
+      bootstrap (CDK then fails on the missing bootstrap version parameter): refused.
+    * ``region``: taken; the run bootstraps and deploys in that region.
+    * ``createStudio``: moto does not emulate ``AWS::EMR::Studio`` (its CreateStack fails on
+      the Studio's attributes, and the Studio stack's own VPC holds CDK's
+      restrictDefaultSecurityGroup custom resource): refused, with what to run instead.
+    """
+    values: Dict[str, str] = {}
+    for item in context:
+        key, sep, value = item.partition("=")
+        if sep:
+            values[key.strip()] = value.strip()
+    region = values.get("region") or REGION
+    if values.get("createStudio", "").lower() == "true":
+        return (
+            "deploy-local: REFUSED: -c createStudio=true: the local emulator (moto) does not "
+            "emulate AWS::EMR::Studio (CreateStack fails on the Studio's StudioId and Url), and the "
+            "Studio stack's own VPC holds CDK's restrictDefaultSecurityGroup custom resource, whose "
+            "Lambda moto runs only in Docker. Check the Studio stack with `npx cdk synth -c "
+            "createStudio=true` (cdk-nag and EmrStudioChecks) and `make test` (cfn-lint and "
+            "checkov, tests/unit/test_studio_app.py); deploy-local deploys the role stack. "
+            "Nothing was deployed.",
+            region,
+        )
+    account = values.get("account")
+    if account is not None and account != ACCOUNT:
+        return (
+            f"deploy-local: REFUSED: -c account={account} binds the stacks to account {account}, "
+            f"but the local emulator is account {ACCOUNT}, the only one this run bootstraps "
+            "(CDK would look for that account's bootstrap stack and fail). Leave -c account out "
+            f"(the template is environment-agnostic) or pass -c account={ACCOUNT}. Nothing was "
+            "deployed.",
+            region,
+        )
+    return None, region
 
 
 def stack_templates(assembly: Path) -> Dict[str, Dict[str, Any]]:
@@ -597,6 +679,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     )
     args = parser.parse_args(argv)
 
+    refusal, region = check_context(args.context)
+    if refusal is not None:
+        print(refusal, file=sys.stderr)
+        return 2
     work = Path(tempfile.mkdtemp(prefix="emr-studio-deploy-local-"))
     assembly = work / "cdk.out"
     log_path = work / "moto.log"
@@ -608,14 +694,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         port = free_port()
         proc = start_moto(port, log_path)
         print(f"moto_server: http://localhost:{port} (pid {proc.pid}, log {log_path})", flush=True)
-        env = local_env(port, work)
+        env = local_env(port, work, region)
         # Synthesize once; bootstrap and deploy then read the assembly (--app <dir>).
         cdk(["synth", "--quiet", "-o", str(assembly), *context], env, args.step_timeout)
         refusal = refuse_custom_resources(stack_templates(assembly))
         if refusal is not None:
             print(refusal, file=sys.stderr)
             return 2
-        cdk(["bootstrap", "--app", str(assembly), f"aws://{ACCOUNT}/{REGION}"], env, args.step_timeout)
+        cdk(["bootstrap", "--app", str(assembly), f"aws://{ACCOUNT}/{region}"], env, args.step_timeout)
         # --method=direct: CreateStack instead of a change set.  moto does not fill in a
         # stack's Outputs when it executes a change set; with CreateStack it does.
         cdk(
@@ -641,7 +727,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                 aws_access_key_id="testing",
                 aws_secret_access_key="testing",
                 aws_session_token="testing",
-                region_name=REGION,
+                region_name=region,
             )
         )
         os.environ["AWS_ENDPOINT_URL"] = env["AWS_ENDPOINT_URL"]
