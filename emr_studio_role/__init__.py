@@ -9,6 +9,8 @@ from .role import (
     StorageLocation,
     StudioCompute,
 )
+from .stack import EmrStudioServiceRoleStack, StudioStackConfig
+from .stackset import EmrStudioRoleStackSet, StackSetCaller
 from .statements import EMR_TAG_KEY, EMR_TAG_VALUE, GUARDED_SIDS
 from .studio import EmrStudio, IdcUserAssignment, SessionIdentityType, StudioAuthMode
 from .user_policies import UserPolicyLevel
@@ -22,15 +24,19 @@ __all__ = [
     "GUARDED_SIDS",
     "EmrStudio",
     "EmrStudioChecks",
+    "EmrStudioRoleStackSet",
     "EmrStudioRoleValidationError",
     "EmrStudioServiceRole",
+    "EmrStudioServiceRoleStack",
     "GitSecretAccess",
     "IdcUserAssignment",
     "SecretAccessLevel",
     "SessionIdentityType",
+    "StackSetCaller",
     "StorageLocation",
     "StudioAuthMode",
     "StudioCompute",
+    "StudioStackConfig",
     "UserPolicyLevel",
     "__version__",
 ]

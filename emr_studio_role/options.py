@@ -66,12 +66,16 @@ class StudioAuthMode(enum.Enum):
 class IdcUserAssignment(enum.Enum):
     """Whether Identity Center users must be assigned to the Studio (``IdcUserAssignment``)."""
 
+    #: Users and groups must be assigned to the Studio's application to sign in.
     REQUIRED = "REQUIRED"
+    #: Every user of the Identity Center instance may sign in.
     OPTIONAL = "OPTIONAL"
 
 
 class SessionIdentityType(enum.Enum):
     """``AWS::EMR::StudioSessionMapping`` ``IdentityType``."""
 
+    #: An Identity Center user, by user name.
     USER = "USER"
+    #: An Identity Center group, by display name.
     GROUP = "GROUP"

@@ -1,22 +1,22 @@
 #!/usr/bin/env python3
 """``make docs``: docs/API.md, the package's API reference, generated from its docstrings.
 
-The generator is pydoc-markdown (pinned in requirements-dev.txt).  It reads the
-source statically (no import, so no jsii runtime) and renders the documented public
-members of the modules in :data:`MODULES`; private names and undocumented members
-are left out.  ``--check`` exits 1 when the committed file differs from what the
-code generates (tests/unit/test_api_docs.py does the same).
+The generator is pydoc-markdown (pinned in requirements-dev.txt), run in this process.
+It reads the source statically (no import, so no jsii runtime) and renders the documented
+public members of the modules in :data:`MODULES`; private names and undocumented members
+are left out.  Sphinx roles (``:class:``, ``:meth:``, ...) are turned into Markdown
+code before pydoc-markdown's processors read the docstrings (``markdown_roles``).
+``--check`` exits 1 when the committed file differs from what the code generates
+(tests/unit/test_api_docs.py does the same).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import shutil
-import subprocess
+import re
 import sys
 from pathlib import Path
-from typing import List, Optional
+from typing import Any, List, Optional
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -34,6 +34,8 @@ MODULES = [
     "emr_studio_role.stack",
     "emr_studio_role.studio_stack",
     "emr_studio_role.stackset",
+    "emr_studio_role.context",
+    "emr_studio_role.application",
 ]
 
 HEADER = (
@@ -46,48 +48,84 @@ HEADER = (
 )
 
 
-def _pydoc_markdown() -> str:
-    found = Path(sys.executable).parent / "pydoc-markdown"
-    if found.exists():
-        return str(found)
-    on_path = shutil.which("pydoc-markdown")
-    if on_path is None:
-        raise SystemExit("pydoc-markdown not found: run `make setup` (requirements-dev.txt)")
-    return on_path
+#: A Sphinx cross-reference role: ``:class:`~pkg.Name```, ``:meth:`Name.method```, ...
+SPHINX_ROLE = re.compile(r":(class|meth|func|data|mod|attr|obj|exc):`(~?)([^`<>]+)`")
+
+
+def markdown_roles(text: str) -> str:
+    """Sphinx roles as Markdown code: ``:class:`~a.B``` -> ```B```, ``:meth:`B.m``` -> ```B.m()```.
+
+    pydoc-markdown leaves the roles as they are, and its Sphinx processor takes a line that
+    starts with one (``:class:`EmrStudioRoleValidationError` naming the prop``) for a field
+    list and drops the rest of the description.
+    """
+
+    def code(match: re.Match[str]) -> str:
+        role, short, target = match.groups()
+        name = target.rsplit(".", 1)[-1] if short else target
+        return f"`{name}()`" if role in ("meth", "func") else f"`{name}`"
+
+    return SPHINX_ROLE.sub(code, text)
+
+
+def _processors() -> List[Any]:
+    """pydoc-markdown's filter, smart and crossref processors, with the Sphinx roles turned into
+    Markdown before the smart processor reads the docstrings."""
+    import docspec
+    from pydoc_markdown.contrib.processors.crossref import CrossrefProcessor
+    from pydoc_markdown.contrib.processors.filter import FilterProcessor
+    from pydoc_markdown.contrib.processors.smart import SmartProcessor
+    from pydoc_markdown.interfaces import Processor
+
+    class SphinxRoles(Processor):
+        def process(self, modules: List[Any], resolver: Any) -> None:
+            def visit(obj: Any) -> None:
+                if obj.docstring is not None:
+                    obj.docstring.content = markdown_roles(obj.docstring.content)
+
+            docspec.visit(modules, visit)
+
+    return [
+        FilterProcessor(
+            # A class with members is kept by default even when private: this drops it;
+            # __init__ is kept for its signature (the props and their types).
+            expression="name == '__init__' or "
+            "(not (name.startswith('_') and not name.endswith('_')) and default())",
+            documented_only=True,
+            skip_empty_modules=True,
+        ),
+        SphinxRoles(),
+        SmartProcessor(),
+        CrossrefProcessor(),
+    ]
 
 
 def generate() -> str:
-    """The Markdown of docs/API.md."""
-    config = {
-        "loaders": [{"type": "python", "search_path": [str(ROOT)], "modules": MODULES}],
-        "processors": [
-            {
-                "type": "filter",
-                # A class with members is kept by default even when private: this drops it; __init__ is kept
-                # for its signature (the props and their types).
-                "expression": "name == '__init__' or "
-                "(not (name.startswith('_') and not name.endswith('_')) and default())",
-                "documented_only": True,
-                "skip_empty_modules": True,
-            },
-            {"type": "smart"},
-            {"type": "crossref"},
-        ],
-        "renderer": {
-            "type": "markdown",
-            "render_toc": True,
-            "render_module_header": True,
-            "descriptive_class_title": False,
-            "add_method_class_prefix": True,
-            "signature_with_def": True,
-        },
-    }
-    result = subprocess.run(
-        [_pydoc_markdown(), json.dumps(config)], cwd=ROOT, capture_output=True, text=True, timeout=120
+    """The Markdown of docs/API.md (pydoc-markdown, in this process)."""
+    try:
+        from pydoc_markdown import PydocMarkdown
+        from pydoc_markdown.contrib.loaders.python import PythonLoader
+        from pydoc_markdown.contrib.renderers.markdown import MarkdownRenderer
+        from pydoc_markdown.interfaces import Context
+    except ImportError as error:  # pragma: no cover - depends on the install
+        raise SystemExit("pydoc-markdown not found: run `make setup` (requirements-dev.txt)") from error
+
+    session = PydocMarkdown(
+        loaders=[PythonLoader(search_path=[str(ROOT)], modules=MODULES)],
+        processors=_processors(),
+        renderer=MarkdownRenderer(
+            render_toc=True,
+            render_module_header=True,
+            descriptive_class_title=False,
+            add_method_class_prefix=True,
+            signature_with_def=True,
+        ),
     )
-    if result.returncode != 0:
-        raise SystemExit(f"pydoc-markdown failed ({result.returncode}):\n{result.stderr}")
-    body = "\n".join(line.rstrip() for line in result.stdout.strip().splitlines())
+    session.init(Context(directory=str(ROOT)))
+    modules = session.load_modules()
+    session.process(modules)
+    text = session.renderer.render_to_string(modules)
+    body = "\n".join(line.rstrip() for line in text.strip().splitlines())
     return HEADER + body + "\n"
 
 

@@ -49,3 +49,33 @@ def test_check_mode_fails_on_a_stale_file(tmp_path, generated, monkeypatch):
     assert api_docs.main(["--check", str(stale)]) == 1
     stale.write_text(generated)
     assert api_docs.main(["--check", str(stale)]) == 0
+
+
+# ------------------------------------------------------------------ rendering (issue 16)
+
+
+def test_no_sphinx_role_is_left_unrendered(generated):
+    assert not api_docs.SPHINX_ROLE.search(generated)
+
+
+def test_a_description_is_not_cut_where_a_line_starts_with_a_role(generated):
+    assert "bad input raises\n`EmrStudioRoleValidationError` naming the prop." in generated
+
+
+@pytest.mark.parametrize(
+    "member",
+    ["IdcUserAssignment.REQUIRED", "IdcUserAssignment.OPTIONAL", "SessionIdentityType.USER",
+     "SessionIdentityType.GROUP"],
+)
+def test_enum_members_have_their_entries(generated, member):
+    assert f'<a id="emr_studio_role.options.{member}">' in generated
+
+
+def test_roles_become_markdown_code():
+    text = ":class:`~emr_studio_role.EmrStudio` and :meth:`EmrStudio.user_policy`, :mod:`a.b`"
+    assert api_docs.markdown_roles(text) == "`EmrStudio` and `EmrStudio.user_policy()`, `a.b`"
+
+
+@pytest.mark.parametrize("name", ["EmrStudioRoleStackSet", "StudioStackConfig", "StackSetCaller"])
+def test_the_stackset_and_its_config_are_exported(name):
+    assert name in emr_studio_role.__all__ and getattr(emr_studio_role, name).__name__ == name
