@@ -1,6 +1,6 @@
 """The app (``app.py``): its stacks built from the context, and why synth failed, said by the app itself.
 
-:func:`build_app` reads every context key at once (:func:`~emr_studio_role.context.read_app_settings`)
+:func:`build_app` reads every context key at once (:func:`read_app_settings`)
 and adds what they ask for: ``EmrStudioServiceRoleStack`` (default), or ``EmrStudioStack``
 (``createStudio``), and ``EmrStudioRoleStackSetStack`` (the StackSet keys), with the four
 cdk-nag packs and ``EmrStudioChecks`` as validation plugins.
@@ -21,11 +21,12 @@ the rule, the resource (construct path, logical ID, template) and the fix;
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import sys
 from pathlib import Path
-from typing import Any, List, Mapping, Optional
+from typing import Any, Dict, List, Mapping, Optional
 
 from aws_cdk import App, Validations
 from aws_cdk import cx_api as cxapi
@@ -63,6 +64,34 @@ def _violations(report: Mapping[str, Any]) -> List[str]:
                 "(Validations.of(construct).acknowledge(...)), with the reason"
             )
     return lines
+
+
+@dataclasses.dataclass(frozen=True)
+class AppSettings:
+    """What ``app.py`` builds, read from the whole context at once (:func:`read_app_settings`).
+
+    ``role``, ``studio`` and ``stackset`` are the keyword arguments of ``StudioStackConfig``,
+    ``StudioAppConfig`` and the StackSet's targets; ``role`` is ``None`` with ``createStudio``,
+    ``studio`` without it, ``stackset`` without the StackSet keys.
+    """
+
+    create_studio: bool
+    role: Optional[Dict[str, Any]]
+    studio: Optional[Dict[str, Any]]
+    stackset: Optional[Dict[str, Any]]
+
+
+def read_app_settings(scope: Any) -> AppSettings:
+    """Every key of ``scope``'s context, read and checked at once; raises every problem together."""
+    from .context import ContextReader, read_role_settings, read_stackset_settings, read_studio_settings
+
+    r = ContextReader.of(scope)
+    create = bool(r.boolean("createStudio"))
+    stackset = read_stackset_settings(r)
+    role = None if create else read_role_settings(r)
+    studio = read_studio_settings(r) if create else None
+    r.raise_problems()
+    return AppSettings(create_studio=create, role=role, studio=studio, stackset=stackset)
 
 
 def explain_synth_failure(error: BaseException, outdir: Optional[str] = None) -> Optional[str]:
@@ -111,7 +140,6 @@ def build_app(app: App, *, nag: bool = True) -> None:
     context at once, each naming its context key.
     """
     from .checks import EmrStudioChecks
-    from .context import read_app_settings
     from .nag import nag_plugins
     from .stack import EmrStudioServiceRoleStack, StudioStackConfig
     from .stackset import add_stackset_stack

@@ -27,7 +27,6 @@ arguments of ``StudioStackConfig``, ``StudioAppConfig`` and ``EmrStudioRoleStack
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import difflib
 import enum
 import json
@@ -36,6 +35,7 @@ from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optio
 
 from .errors import APP_CONTEXT, EmrStudioRoleValidationError
 from .options import GitSecretAccess, StudioAuthMode, StudioCompute
+from .validation import ACCOUNT_RE, EC2_ID_RES, REGION_RE
 
 # --------------------------------------------------------------------------- the keys
 
@@ -90,15 +90,6 @@ BOOL_KEYS = frozenset({"workspaceCollaboration", "tagImportedResources", "create
 # --------------------------------------------------------------------------- the shapes
 
 _PARTITION = r"aws(?:-[a-z]+)*"
-#: A region code: ``us-east-1``, ``us-gov-west-1``, ``cn-north-1``, ``eusc-de-east-1``.
-REGION_RE = re.compile(r"[a-z]{2,4}(?:-[a-z]+){1,3}-[0-9]{1,2}")
-ACCOUNT_RE = re.compile(r"[0-9]{12}")
-#: ``AWS::EMR::Studio`` ``VpcId`` / ``SubnetIds`` (and EC2's security group ids): 8 or 17 hex digits.
-EC2_ID_RES: Mapping[str, re.Pattern[str]] = {
-    "vpc": re.compile(r"vpc-(?:[0-9a-f]{8}|[0-9a-f]{17})"),
-    "subnet": re.compile(r"subnet-(?:[0-9a-f]{8}|[0-9a-f]{17})"),
-    "security group": re.compile(r"sg-(?:[0-9a-f]{8}|[0-9a-f]{17})"),
-}
 #: ``AWS::CloudFormation::StackSet`` ``DeploymentTargets.OrganizationalUnitIds``: an OU or a root.
 OU_ID_RE = re.compile(r"ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{4,32}")
 BUCKET_NAME_RE = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
@@ -627,32 +618,3 @@ def read_stackset_settings(r: ContextReader) -> Optional[Dict[str, Any]]:
             "ignore the Studio's keys",
         )
     return {"organizational_units": list(ous), "regions": list(regions), "call_as": call_as}
-
-
-# --------------------------------------------------------------------------- the whole app
-
-
-@dataclasses.dataclass(frozen=True)
-class AppSettings:
-    """What ``app.py`` builds, read from the whole context at once (:func:`read_app_settings`).
-
-    ``role``, ``studio`` and ``stackset`` are the keyword arguments of ``StudioStackConfig``,
-    ``StudioAppConfig`` and the StackSet's targets; ``role`` is ``None`` with ``createStudio``,
-    ``studio`` without it, ``stackset`` without the StackSet keys.
-    """
-
-    create_studio: bool
-    role: Optional[Dict[str, Any]]
-    studio: Optional[Dict[str, Any]]
-    stackset: Optional[Dict[str, Any]]
-
-
-def read_app_settings(scope: Any) -> AppSettings:
-    """Every key of ``scope``'s context, read and checked at once; raises every problem together."""
-    r = ContextReader.of(scope)
-    create = bool(r.boolean("createStudio"))
-    stackset = read_stackset_settings(r)
-    role = None if create else read_role_settings(r)
-    studio = read_studio_settings(r) if create else None
-    r.raise_problems()
-    return AppSettings(create_studio=create, role=role, studio=studio, stackset=stackset)

@@ -21,7 +21,7 @@ from aws_cdk import aws_iam as iam
 from . import validation as v
 from .options import IdcUserAssignment, SessionIdentityType, StudioAuthMode, StudioCompute
 from .typecheck import check as type_problems
-from .typecheck import describe, implements
+from .typecheck import check_types, describe, implements
 
 #: "select a maximum of five subnets" (Create an EMR Studio).
 MAX_SUBNETS = 5
@@ -107,7 +107,7 @@ def check_studio_props(p: Mapping[str, Any], *, stack: Any, role_types: Mapping[
     ``p`` holds the Studio's props, ``bucket``, ``prefix``, ``workspace_encryption_key``,
     ``service_role`` and the role props of :data:`ROLE_PASSTHROUGH_PROPS`.
     """
-    problems, bad = v.check_types(p, STUDIO_PROP_TYPES)
+    problems, bad = check_types(p, STUDIO_PROP_TYPES)
     vpc = None if "vpc" in bad else p["vpc"]
     subnets = () if "subnets" in bad else tuple(p["subnets"])
     problems += _check_network(vpc, subnets, p, bad)
@@ -359,7 +359,7 @@ def _check_service_role(p: Mapping[str, Any], role: Any, subnets: Tuple[Any, ...
         )
     key = p["workspace_encryption_key"]
     types = {k: PROP_TYPES[k] for k in ("bucket", "prefix", "workspace_encryption_key")}
-    type_found, bad = v.check_types(p, types)
+    type_found, bad = check_types(p, types)
     problems += type_found
     if "bucket" not in bad and "prefix" not in bad:
         problems += v.check_location(p["bucket"], p["prefix"], None)

@@ -8,13 +8,18 @@ interfaces in ``__jsii_ifaces__``, and an object returned by the jsii runtime fo
 an interface (``Bucket.from_bucket_name``, ``Subnet.from_subnet_id``) is a proxy
 whose delegates are that interface's proxy classes.  :func:`implements` reads
 both; :func:`check` walks ``Optional``, ``Union`` and ``Sequence`` around them.
+
+:func:`hints_by_prop` adds the fix for the type mistakes CDK users make most (an id or ARN
+string where a construct is expected, with the ``from_*`` import to use; an L1 ``CfnBucket``;
+``vpc.select_subnets(...)`` as ``subnets``), and :func:`check_types` checks every prop at
+once, a hint where there is one.
 """
 
 from __future__ import annotations
 
 import enum
 import typing
-from typing import Any, List, Tuple
+from typing import Any, Dict, List, Mapping, Set, Tuple
 
 from jsii._reference_map import InterfaceDynamicProxy
 
@@ -151,3 +156,129 @@ def check_all(values: typing.Mapping[str, Any], types: typing.Mapping[str, Any])
         if prop in values:
             problems += check(prop, values[prop], tp)
     return problems
+
+
+# --------------------------------------------------------------------------- hints for common mistakes
+
+
+def _shown(value: Any) -> str:
+    if not isinstance(value, str):
+        return describe(value)
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "...'"
+
+
+#: Props that take a construct, the interface, and how to import an existing one from a string.
+_STRING_HINTS: Mapping[str, Tuple[str, str]] = {
+    "bucket": ("an s3.IBucket", "s3.Bucket.from_bucket_name(scope, id, {!r})"),
+    "encryption_key": ("a kms.IKey", "kms.Key.from_key_arn(scope, id, {!r})"),
+    "workspace_encryption_key": ("a kms.IKey", "kms.Key.from_key_arn(scope, id, {!r})"),
+    "permissions_boundary": (
+        "an iam.IManagedPolicy", "iam.ManagedPolicy.from_managed_policy_arn(scope, id, {!r})"
+    ),
+    "vpc": (
+        "an ec2.IVpc",
+        "ec2.Vpc.from_vpc_attributes(scope, id, vpc_id={!r}, availability_zones=...) or ec2.Vpc.from_lookup",
+    ),
+    "engine_security_group": (
+        "an ec2.ISecurityGroup", "ec2.SecurityGroup.from_security_group_id(scope, id, {!r})"
+    ),
+    "workspace_security_group": (
+        "an ec2.ISecurityGroup", "ec2.SecurityGroup.from_security_group_id(scope, id, {!r})"
+    ),
+}
+#: List props that take constructs, and how to import one item from a string.
+_ITEM_STRING_HINTS: Mapping[str, str] = {
+    "subnets": "ec2.Subnet.from_subnet_id(scope, id, {!r})",
+    "security_groups": "ec2.SecurityGroup.from_security_group_id(scope, id, {!r})",
+    "git_secrets": "secretsmanager.Secret.from_secret_complete_arn(scope, id, {!r})",
+}
+
+
+def describe_selection(selection: Any) -> str:
+    """A ``SubnetSelection`` as a message shows it: its set fields, never a repr of subnets."""
+    values = getattr(selection, "_values", None)
+    if not isinstance(values, dict):
+        return describe(selection)
+    fields = []
+    for name, value in values.items():
+        if isinstance(value, (list, tuple)):
+            shown = f"[{len(value)} item(s)]"
+        elif hasattr(value, "name") and hasattr(value, "value"):
+            shown = str(value.name)  # an enum member
+        else:
+            shown = describe(value)
+        fields.append(f"{name}={shown}")
+    return f"SubnetSelection({', '.join(fields)})"
+
+
+def hints_by_prop(props: Mapping[str, Any]) -> Dict[str, List[str]]:
+    """Type mistakes CDK users commonly make, with the fix, by prop (before the generic type check)."""
+    from aws_cdk import aws_ec2 as ec2
+    from aws_cdk import aws_s3 as s3
+
+    hints: Dict[str, List[str]] = {}
+
+    def add(prop: str, message: str) -> None:
+        hints.setdefault(prop, []).append(message)
+
+    if isinstance(props.get("bucket"), s3.CfnBucket):
+        add(
+            "bucket",
+            f"bucket: got {_shown(props['bucket'])}, an L1 CfnBucket; allowed: an s3.IBucket "
+            "(wrap it with s3.Bucket.from_cfn_bucket(cfn_bucket))",
+        )
+    subnets = props.get("subnets")
+    if isinstance(subnets, ec2.SelectedSubnets):
+        add(
+            "subnets",
+            f"subnets: got the result of vpc.select_subnets(...) ({len(subnets.subnets)} subnet(s)); "
+            "allowed: a list of ec2.ISubnet (pass vpc_subnets=ec2.SubnetSelection(...) with vpc, "
+            "or selected.subnets)",
+        )
+    if isinstance(props.get("vpc_subnets"), (list, tuple)):
+        add(
+            "vpc_subnets",
+            f"vpc_subnets: got a list ({describe(props['vpc_subnets'])}); allowed: an "
+            "ec2.SubnetSelection, such as ec2.SubnetSelection(subnet_type=ec2.SubnetType."
+            "PRIVATE_WITH_EGRESS) (for a list of subnets, use subnets=)",
+        )
+    for prop, (allowed, fix) in _STRING_HINTS.items():
+        value = props.get(prop)
+        if isinstance(value, str):
+            add(
+                prop,
+                f"{prop}: got the string {_shown(value)}; allowed: {allowed}, not a name, id or ARN "
+                f"(for an existing one use {fix.format(value)})",
+            )
+    for prop, fix in _ITEM_STRING_HINTS.items():
+        values = props.get(prop)
+        if isinstance(values, (list, tuple)):
+            for i, value in enumerate(values):
+                if isinstance(value, str):
+                    add(
+                        prop,
+                        f"{prop}[{i}]: got the string {_shown(value)}; allowed: a construct "
+                        f"(for an existing one use {fix.format(value)})",
+                    )
+    return hints
+
+
+def hint_types(props: Mapping[str, Any]) -> List[str]:
+    """:func:`hints_by_prop`, as one list."""
+    return [hint for hints in hints_by_prop(props).values() for hint in hints]
+
+
+def check_types(props: Mapping[str, Any], types: Mapping[str, Any]) -> Tuple[List[str], Set[str]]:
+    """Every prop's type: ``(problems, the props whose type is wrong)``; a hint where there is one."""
+    hints = hints_by_prop(props)
+    problems: List[str] = []
+    bad: Set[str] = set()
+    for prop, tp in types.items():
+        if prop not in props:
+            continue
+        found = hints.get(prop) or check(prop, props[prop], tp)
+        if found:
+            problems += found
+            bad.add(prop)
+    return problems, bad
