@@ -1,0 +1,69 @@
+"""``EmrStudioChecks`` and the rules it runs, as a package.
+
+The rules, what each reports and why: :mod:`emr_studio_role.checks.rules`.
+
+Modules: ``rules`` (the rules' ids, documentation and fixes), ``model`` (the templates
+and a finding), ``render`` (CloudFormation values as text), ``policies`` (a role's
+policies in the app), ``trust_rule``, ``ec2_rules``, ``s3_rules`` and
+``network_rules`` (the rules), ``run`` (every rule over an app), ``load`` (templates
+from disk) and ``plugin`` (``EmrStudioChecks``).
+"""
+
+from __future__ import annotations
+
+from .ec2_rules import PARTITIONS, check_guarded_statements, has_ec2_action, is_studio_policy
+from .load import load_templates, stack_names
+from .model import ERROR, WARNING, AppTemplates, Finding, Json, Template
+from .network_rules import (
+    STUDIO_NETWORK_PROPERTIES,
+    check_studio_network_tags,
+    tagged_by_custom_resources,
+)
+from .plugin import PLUGIN_NAME, PLUGIN_VERSION, EmrStudioChecks
+from .policies import RolePolicies, Statement, resolve_statement, role_policies
+from .rules import FIXES, RULE_GUARDED, RULE_IDS, RULE_NETWORK, RULE_S3, RULE_TRUST
+from .run import check_templates
+from .s3_rules import (
+    S3_OBJECT_ACTIONS_NEEDED,
+    check_default_s3_location,
+    granted_object_actions,
+    parse_s3_location,
+)
+from .trust_rule import check_trust
+
+__all__ = [
+    "ERROR",
+    "FIXES",
+    "PARTITIONS",
+    "PLUGIN_NAME",
+    "PLUGIN_VERSION",
+    "RULE_GUARDED",
+    "RULE_IDS",
+    "RULE_NETWORK",
+    "RULE_S3",
+    "RULE_TRUST",
+    "S3_OBJECT_ACTIONS_NEEDED",
+    "STUDIO_NETWORK_PROPERTIES",
+    "WARNING",
+    "AppTemplates",
+    "EmrStudioChecks",
+    "Finding",
+    "Json",
+    "RolePolicies",
+    "Statement",
+    "Template",
+    "check_default_s3_location",
+    "check_guarded_statements",
+    "check_studio_network_tags",
+    "check_templates",
+    "check_trust",
+    "granted_object_actions",
+    "has_ec2_action",
+    "is_studio_policy",
+    "load_templates",
+    "parse_s3_location",
+    "resolve_statement",
+    "role_policies",
+    "stack_names",
+    "tagged_by_custom_resources",
+]

@@ -1,0 +1,78 @@
+"""The template model: an app's templates, by path, and a finding about one of their resources."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple
+
+Json = Any
+Template = Mapping[str, Json]
+
+#: A finding's severity in the validation report.  ``error`` fails synth (unless
+#: acknowledged); ``warning`` is printed in the report and does not fail synth
+#: (CDK's strict construct-library mode excepted).
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One broken rule, on one resource of one template."""
+
+    rule: str
+    template: str
+    logical_id: str
+    location: str
+    message: str
+    #: ``"error"`` (fails synth) or ``"warning"`` (reported only).
+    severity: str = ERROR
+
+
+@dataclass
+class AppTemplates:
+    """The app's templates, by path, with the exports that link them."""
+
+    templates: Mapping[str, Template]
+    #: Export name -> (template, the output's value).
+    exports: Dict[str, Tuple[str, Json]] = field(default_factory=dict)
+    #: Stack name -> template: from the cloud assembly's manifest when given, else
+    #: the template's file name (``<artifact id>.template.json``).
+    stacks: Dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for path, template in self.templates.items():
+            self.stacks.setdefault(os.path.basename(path).replace(".template.json", ""), path)
+            for output in (template.get("Outputs") or {}).values():
+                name = (output.get("Export") or {}).get("Name")
+                if isinstance(name, str):
+                    self.exports[name] = (path, output.get("Value"))
+
+    def stack_output(self, stack_name: str, output_name: str) -> Optional[Tuple[str, Json]]:
+        """The value of ``Fn::GetStackOutput`` of another stack of the app."""
+        path = self.stacks.get(stack_name)
+        if path is None:
+            return None
+        output = (self.templates[path].get("Outputs") or {}).get(output_name)
+        return None if output is None else (path, output.get("Value"))
+
+    def resources(self, path: str) -> Mapping[str, Json]:
+        return self.templates[path].get("Resources") or {}
+
+    def all_resources(self, type_: Optional[str] = None) -> Iterable[Tuple[str, str, Json]]:
+        for path in self.templates:
+            for logical_id, resource in self.resources(path).items():
+                if type_ is None or resource.get("Type") == type_:
+                    yield path, logical_id, resource
+
+
+def props(resource: Json) -> Mapping[str, Json]:
+    """A resource's ``Properties`` (empty when it has none)."""
+    return (resource or {}).get("Properties") or {}
+
+
+def as_list(value: Json) -> List[Json]:
+    """``value`` as a list: ``None`` is empty, a scalar is one item."""
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list) else [value]

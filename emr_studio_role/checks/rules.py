@@ -1,0 +1,124 @@
+"""A check for a whole CDK app: EMR Studio service roles as AWS's page wants them.
+
+Apply it to the app::
+
+    from aws_cdk import Validations
+    from emr_studio_role import EmrStudioChecks
+
+    Validations.of(app).add_plugins(EmrStudioChecks())
+
+``app.synth()`` (and ``cdk synth``) then fails with a validation report when a
+rule is broken.  A finding is acknowledged like any CDK validation, on the
+resource's construct or an ancestor, with the plugin's namespace::
+
+    Validations.of(role).acknowledge(
+        Acknowledgment(id="EmrStudioChecks::EmrStudio-TrustConditions", reason="...")
+    )
+
+Rules (AWS's page "Create an EMR Studio service role"):
+
+``EmrStudio-TrustConditions``
+    An ``AWS::IAM::Role`` whose trust policy allows ``elasticmapreduce.amazonaws.com``
+    in a statement without both the ``aws:SourceAccount`` and the ``aws:SourceArn``
+    condition (page, step 1, against the confused deputy); a Studio's ``UserRole`` (IAM
+    Identity Center), whose trust AWS's user-permissions page gives without them, is not
+    checked by this rule nor the next.  Each key must be under a
+    matching operator (``StringEquals``/``StringLike``/``ArnEquals``/``ArnLike``, not
+    ``...IfExists``) and must not leave the account open (a ``*`` or ``?`` in the
+    account).
+``EmrStudio-GuardedStatements``
+    An EMR Studio policy that lacks ``AllowAddingEMRTagsDuringDefaultSecurityGroupCreation``
+    or ``AllowAddingTagsDuringEC2ENICreation`` exactly as the page has them (page, step 2:
+    "you must not change the following statements").  An EMR Studio policy is the set of
+    policies of a role that is the ``ServiceRole`` of an ``AWS::EMR::Studio`` (unless it
+    has no ``ec2:`` action at all: that is the page's "Minimum service role for EMR
+    Serverless"), or of a role trusted by EMR whose policies hold one of the page's EC2
+    statements (by Sid, or by the same actions and condition).  "Exactly" means the same
+    Sid, effect, actions, condition and resource: ``arn:<partition>:ec2:*:*:security-group/*``
+    and ``arn:<partition>:ec2:*:*:network-interface/*``, where only the partition may be
+    the stack's (a partition name or ``Ref AWS::Partition``); a region or account narrowed
+    from the page's ``*``, or any other change, is reported.
+``EmrStudio-DefaultS3LocationGrant``
+    An ``AWS::EMR::Studio`` whose ``DefaultS3Location`` (bucket and prefix) is not
+    granted ``s3:PutObject`` and ``s3:GetObject`` on its objects by its service role's
+    policies (page, step 3).  Only Allow statements with ``Action`` and ``Resource``
+    count; their conditions, Deny statements and boundaries are not evaluated.
+``EmrStudio-NetworkTagged``
+    An ``AWS::EMR::Studio`` whose ``VpcId``, ``SubnetIds``, ``WorkspaceSecurityGroupId``
+    or ``EngineSecurityGroupId`` does not carry the tag
+    ``for-use-with-amazon-emr-managed-policies=true`` (page, step 2: the role's
+    conditions deny the Studio otherwise).  A tag counts when it is in the resource's
+    ``Tags`` in the app, or when a tagging custom resource of the app (``Custom::AWS``
+    whose Create call is EC2 ``createTags`` with that tag, as
+    ``tag_imported_resources=True`` makes) names the id.  A resource of the app without
+    the tag is an error.  An id the app neither creates nor tags (an imported VPC,
+    subnet or security group) is reported with severity ``warning``: the report shows
+    it, synth does not fail; acknowledge it once the resource is tagged.
+
+Severities: every finding is an ``error`` (fails synth unless acknowledged), except
+the imported-id findings of ``EmrStudio-NetworkTagged``, which are ``warning``.
+
+A role's policies are its inline ``Policies``, the ``AWS::IAM::Policy``,
+``AWS::IAM::RolePolicy`` and ``AWS::IAM::ManagedPolicy`` resources that name it,
+and its ``ManagedPolicyArns`` found in the app.  Intrinsics are followed where
+their meaning is certain: ``Ref`` and ``Fn::GetAtt`` of resources in the same
+template, ``Fn::Join``, ``Fn::Sub``, ``Fn::ImportValue`` of another stack's
+export and ``Fn::GetStackOutput`` of another stack's output (CDK's cross-stack
+references; the stack is found by its template's file name), pseudo parameters,
+and literal ARNs and names (a bucket's literal ``BucketName``, a role's literal
+``RoleName``).  Any other value (a parameter, ``Fn::Select``...) is kept as an
+opaque token that only matches itself, so the check reports rather than guesses;
+acknowledge such a finding if you know better.
+A policy that is not in the app (an AWS managed policy) cannot be read; findings
+name it.
+
+Why a CDK Validations plugin and not a cdk-nag 3 rule pack
+    The rules need the whole app: which policies attach to a role, which role a
+    Studio uses, across stacks (``Fn::ImportValue``, ``Fn::GetStackOutput``).  The
+    synthesized templates have all of it, in the form that is deployed.  A cdk-nag 3
+    ``NagPack`` subclass sees one ``CfnResource`` at a time, through a jsii callback
+    per resource and rule, and would have to walk the construct tree and resolve
+    tokens itself to find the rest; its rules are jsii interface implementations,
+    awkward from Python.  The plugin is plain Python on parsed JSON: each rule is a
+    pure function of a template's resources (``check_trust``,
+    ``check_guarded_statements``, ``check_default_s3_location``,
+    ``check_studio_network_tags``; ``check_templates``
+    runs them all, without CDK), and it reports into the same ``Validations`` report,
+    with the same acknowledgments, as the cdk-nag 3 packs.
+"""
+
+from __future__ import annotations
+
+from typing import Tuple
+
+#: Rule ids (the plugin reports them as ``EmrStudioChecks::<id>``).
+RULE_TRUST = "EmrStudio-TrustConditions"
+RULE_GUARDED = "EmrStudio-GuardedStatements"
+RULE_S3 = "EmrStudio-DefaultS3LocationGrant"
+RULE_NETWORK = "EmrStudio-NetworkTagged"
+#: Every rule id, in the order the rules are documented above.
+RULE_IDS: Tuple[str, ...] = (RULE_TRUST, RULE_GUARDED, RULE_S3, RULE_NETWORK)
+
+#: What to do about a finding, by rule id (the report's "fix").
+FIXES = {
+    RULE_TRUST: (
+        "Add the page's trust conditions: StringEquals aws:SourceAccount = <account-id> and "
+        "ArnLike aws:SourceArn = arn:<partition>:elasticmapreduce:<region>:<account-id>:* "
+        "(emr_studio_role.EmrStudioServiceRole does this)."
+    ),
+    RULE_GUARDED: (
+        "Keep both statements exactly as AWS's page has them (Sid, actions, condition, "
+        "resource); do not edit or drop them (emr_studio_role.EmrStudioServiceRole adds them)."
+    ),
+    RULE_S3: (
+        "Grant the service role s3:PutObject and s3:GetObject (with s3:DeleteObject, "
+        "s3:ListBucket, s3:GetEncryptionConfiguration) on the Studio's DefaultS3Location, e.g. "
+        "EmrStudioServiceRole(bucket=..., prefix=...) or add_storage_location()."
+    ),
+    RULE_NETWORK: (
+        "Tag the Studio's VPC, subnets and security groups with "
+        "for-use-with-amazon-emr-managed-policies=true: pass them to EmrStudioServiceRole "
+        "(vpc=, subnets=, security_groups=), with tag_imported_resources=True for imported ones, "
+        "or tag them yourself and acknowledge the finding."
+    ),
+}

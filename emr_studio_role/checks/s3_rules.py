@@ -1,0 +1,91 @@
+"""Rule ``EmrStudio-DefaultS3LocationGrant``: the Studio's S3 location is granted to its service role."""
+
+from __future__ import annotations
+
+from typing import List, Optional, Sequence, Tuple
+
+from .model import Finding, Json, props
+from .policies import RolePolicies, Statement, actions, iam_match, unread_note
+from .render import Renderer
+from .rules import RULE_S3
+
+#: Object keys under the Studio's prefix that a grant must cover (characters no
+#: policy names literally, so only a wildcard covers them).
+_PROBES = ("\x01emr-studio-probe", "\x02workspace/\x03notebook.ipynb")
+S3_OBJECT_ACTIONS_NEEDED: Tuple[str, ...] = ("s3:putobject", "s3:getobject")
+
+
+def parse_s3_location(rendered: str) -> Optional[Tuple[str, str]]:
+    """``s3://bucket/prefix`` -> ``(bucket, prefix)``, the prefix ending in ``/`` unless empty."""
+    if not rendered.startswith("s3://"):
+        return None
+    bucket, _, prefix = rendered[len("s3://") :].partition("/")
+    if not bucket:
+        return None
+    if prefix and not prefix.endswith("/"):
+        prefix += "/"
+    return bucket, prefix
+
+
+def granted_object_actions(statements: Sequence[Statement], bucket: str, prefix: str) -> List[str]:
+    """Which of s3:PutObject / s3:GetObject the statements allow on every object under the location."""
+    granted = []
+    objects = [f"arn:aws:s3:::{bucket}/{prefix}{probe}" for probe in _PROBES]
+    for action in S3_OBJECT_ACTIONS_NEEDED:
+        for s in statements:
+            if s.get("Effect") != "Allow" or "Action" not in s or "Resource" not in s:
+                continue
+            if not any(iam_match(a, action) for a in actions(s)):
+                continue
+            patterns = s["Resource"]
+            if all(any(iam_match(p, o) for p in patterns) for o in objects):
+                granted.append(action)
+                break
+    return granted
+
+
+def check_default_s3_location(
+    logical_id: str,
+    studio: Json,
+    policies: Optional[RolePolicies],
+    template: str = "",
+    renderer: Optional[Renderer] = None,
+) -> List[Finding]:
+    """Rule ``EmrStudio-DefaultS3LocationGrant`` for one ``AWS::EMR::Studio``.
+
+    ``policies`` are its service role's (``None`` when the role is not in the app);
+    ``renderer`` resolves the Studio's own properties in its template.
+    """
+    renderer = renderer or Renderer(None, template)
+    location = renderer.render(props(studio).get("DefaultS3Location"))
+    parsed = parse_s3_location(location)
+    where = "Properties/DefaultS3Location"
+    if parsed is None:
+        return [
+            Finding(RULE_S3, template, logical_id, where,
+                    f"Studio {logical_id}: DefaultS3Location {location!r} is not an s3:// URI.")
+        ]
+    if policies is None:
+        role = renderer.render(props(studio).get("ServiceRole"))
+        return [
+            Finding(RULE_S3, template, logical_id, "Properties/ServiceRole",
+                    f"Studio {logical_id}: its service role {role} is not in the app, so the "
+                    f"grant on {location} cannot be checked.")
+        ]
+    bucket, prefix = parsed
+    granted = granted_object_actions(policies.statements, bucket, prefix)
+    missing = [a for a in S3_OBJECT_ACTIONS_NEEDED if a not in granted]
+    if not missing:
+        return []
+    names = {"s3:putobject": "s3:PutObject", "s3:getobject": "s3:GetObject"}
+    return [
+        Finding(
+            RULE_S3,
+            template,
+            logical_id,
+            where,
+            f"Studio {logical_id}: its service role's policies do not allow "
+            f"{' and '.join(names[m] for m in missing)} on the objects of its "
+            f"DefaultS3Location {location}{unread_note(policies)}.",
+        )
+    ]
