@@ -11,7 +11,7 @@ from disk) and ``plugin`` (``EmrStudioChecks``).
 
 from __future__ import annotations
 
-from .ec2_rules import PARTITIONS, check_guarded_statements, has_ec2_action, is_studio_policy
+from .ec2_rules import check_guarded_statements, has_ec2_action, is_studio_policy
 from .load import load_templates, stack_names
 from .model import ERROR, WARNING, AppTemplates, Finding, Json, Template
 from .network_rules import (
@@ -21,6 +21,7 @@ from .network_rules import (
 )
 from .plugin import PLUGIN_NAME, PLUGIN_VERSION, EmrStudioChecks
 from .policies import RolePolicies, Statement, resolve_statement, role_policies
+from .render import PARTITIONS, STACK_PARTITION
 from .rules import FIXES, RULE_GUARDED, RULE_IDS, RULE_NETWORK, RULE_S3, RULE_TRUST
 from .run import check_templates
 from .s3_rules import (
@@ -43,6 +44,7 @@ __all__ = [
     "RULE_S3",
     "RULE_TRUST",
     "S3_OBJECT_ACTIONS_NEEDED",
+    "STACK_PARTITION",
     "STUDIO_NETWORK_PROPERTIES",
     "WARNING",
     "AppTemplates",

@@ -7,6 +7,7 @@ from typing import Dict, List, Sequence, Tuple
 from .. import statements as st
 from .model import Finding
 from .policies import RolePolicies, Statement, actions, iam_match, unread_note
+from .render import PARTITIONS, STACK_PARTITION
 from .rules import RULE_GUARDED
 
 _PAGE_EC2_STATEMENTS = tuple(
@@ -45,18 +46,12 @@ def _is_page_ec2_statement(statement: Statement) -> bool:
     )
 
 
-#: AWS's partitions (``aws_cdk.region_info``; tests/unit/test_checks.py keeps this in step).
-PARTITIONS = frozenset(
-    ("aws", "aws-cn", "aws-eusc", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-us-gov")
-)
-
-
 def _resource_as_page(rendered: str, pattern: st.ArnPattern) -> bool:
     """Exactly the page's ``arn:aws:<service>:*:*:<resource>/*``: only the partition may
-    differ (a partition's name, or ``Ref AWS::Partition``, which renders as ``aws``);
-    region and account are the page's ``*``, never narrowed."""
+    differ (a partition's name, or ``Ref AWS::Partition``); region and account are the
+    page's ``*``, never narrowed."""
     parts = rendered.split(":", 5)
-    if len(parts) != 6 or parts[0] != "arn" or parts[1] not in PARTITIONS:
+    if len(parts) != 6 or parts[0] != "arn" or (parts[1] not in PARTITIONS and parts[1] != STACK_PARTITION):
         return False
     expected = f"{pattern.resource}{pattern.separator}{pattern.resource_name}"
     return parts[2] == pattern.service and parts[3:] == ["*", "*", expected]

@@ -19,16 +19,26 @@ from typing import Iterable, Optional, Tuple
 
 from .model import AppTemplates, Json, props
 
-_PSEUDO = {"AWS::Partition": "aws", "AWS::URLSuffix": "amazonaws.com"}
+#: How ``Ref AWS::Partition`` renders: the stack's partition, whichever it is.  A rule
+#: accepts it wherever it accepts a partition's name (:data:`PARTITIONS`).
+STACK_PARTITION = "${AWS.Partition}"
+#: How ``Ref AWS::URLSuffix`` renders (``amazonaws.com``, ``amazonaws.com.cn``...).
+STACK_URL_SUFFIX = "${AWS.URLSuffix}"
+
+#: AWS's partitions (``aws_cdk.region_info``; tests/unit/test_checks.py keeps this in step).
+PARTITIONS = frozenset(
+    ("aws", "aws-cn", "aws-eusc", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-us-gov")
+)
 
 
 class Renderer:
     """Renders a CloudFormation value as text, in one template of the app.
 
-    Buckets render as their literal name, else ``${<template>#<logical id>}``; other
-    references as ``${<template>#<logical id>[.attr]}``; pseudo parameters as
-    ``aws`` / ``amazonaws.com`` or ``${AWS.Region}``...; anything else as an opaque
-    ``${~<hash>}`` token that only matches itself.
+    Buckets render as their literal name, else ``${<template>#<logical id>}``, and a
+    bucket's ``Arn`` as ``arn:${AWS.Partition}:s3:::<name>``; other references as
+    ``${<template>#<logical id>[.attr]}``; pseudo parameters as ``${AWS.Partition}``,
+    ``${AWS.Region}``...; anything else as an opaque ``${~<hash>}`` token that only
+    matches itself.
     """
 
     def __init__(self, app: Optional[AppTemplates], path: str) -> None:
@@ -41,8 +51,6 @@ class Renderer:
         return self.app.resources(self.path).get(logical_id)
 
     def _ref(self, name: str) -> str:
-        if name in _PSEUDO:
-            return _PSEUDO[name]
         if name.startswith("AWS::"):
             return "${AWS." + name[len("AWS::") :] + "}"
         resource = self._resource(name)
@@ -55,7 +63,7 @@ class Renderer:
     def _get_att(self, logical_id: str, attr: str) -> str:
         resource = self._resource(logical_id)
         if resource is not None and resource.get("Type") == "AWS::S3::Bucket" and attr == "Arn":
-            return "arn:aws:s3:::" + self._ref(logical_id)
+            return f"arn:{STACK_PARTITION}:s3:::" + self._ref(logical_id)
         return "${" + f"{os.path.basename(self.path)}#{logical_id}.{attr}" + "}"
 
     def render(self, value: Json) -> str:

@@ -42,7 +42,10 @@ Rules (AWS's page "Create an EMR Studio service role"):
     An ``AWS::EMR::Studio`` whose ``DefaultS3Location`` (bucket and prefix) is not
     granted ``s3:PutObject`` and ``s3:GetObject`` on its objects by its service role's
     policies (page, step 3).  Only Allow statements with ``Action`` and ``Resource``
-    count; their conditions, Deny statements and boundaries are not evaluated.
+    count; their conditions, Deny statements and boundaries are not evaluated.  The
+    object ARNs may be in any one partition: ``Ref AWS::Partition``, or a partition
+    named literally, as CDK writes it for a stack in a known region
+    (``arn:aws-cn:s3:::...`` in ``cn-north-1``).
 ``EmrStudio-NetworkTagged``
     An ``AWS::EMR::Studio`` whose ``VpcId``, ``SubnetIds``, ``WorkspaceSecurityGroupId``
     or ``EngineSecurityGroupId`` does not carry the tag

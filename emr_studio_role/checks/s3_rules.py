@@ -6,7 +6,7 @@ from typing import List, Optional, Sequence, Tuple
 
 from .model import Finding, Json, props
 from .policies import RolePolicies, Statement, actions, iam_match, unread_note
-from .render import Renderer
+from .render import PARTITIONS, STACK_PARTITION, Renderer
 from .rules import RULE_S3
 
 #: Object keys under the Studio's prefix that a grant must cover (characters no
@@ -28,9 +28,19 @@ def parse_s3_location(rendered: str) -> Optional[Tuple[str, str]]:
 
 
 def granted_object_actions(statements: Sequence[Statement], bucket: str, prefix: str) -> List[str]:
-    """Which of s3:PutObject / s3:GetObject the statements allow on every object under the location."""
+    """Which of s3:PutObject / s3:GetObject the statements allow on every object under the
+    location, in one partition: the stack's (``Ref AWS::Partition``) or a partition named
+    literally, as ``Bucket.from_bucket_name`` in a stack of a known region writes it."""
+    best: List[str] = []
+    for partition in (STACK_PARTITION, *sorted(PARTITIONS)):
+        granted = _granted_in(statements, [f"arn:{partition}:s3:::{bucket}/{prefix}{p}" for p in _PROBES])
+        if len(granted) > len(best):
+            best = granted
+    return best
+
+
+def _granted_in(statements: Sequence[Statement], objects: Sequence[str]) -> List[str]:
     granted = []
-    objects = [f"arn:aws:s3:::{bucket}/{prefix}{probe}" for probe in _PROBES]
     for action in S3_OBJECT_ACTIONS_NEEDED:
         for s in statements:
             if s.get("Effect") != "Allow" or "Action" not in s or "Resource" not in s:

@@ -7,10 +7,15 @@ from typing import List
 from .. import statements as st
 from .model import Finding, Json, as_list, props
 from .policies import Statement, statements_of
-from .render import Renderer
+from .render import STACK_URL_SUFFIX, Renderer
 from .rules import RULE_TRUST
 
 _POSITIVE_OPERATORS = {"stringequals", "stringlike", "arnequals", "arnlike"}
+#: EMR's service principal: ``elasticmapreduce.<URL suffix>``, the ``.cn`` name in aws-cn.
+_EMR_SERVICE = st.EMR_SERVICE_PRINCIPAL.split(".", 1)[0]
+_EMR_PRINCIPALS = frozenset(
+    (st.EMR_SERVICE_PRINCIPAL, st.EMR_SERVICE_PRINCIPAL + ".cn", f"{_EMR_SERVICE}.{STACK_URL_SUFFIX}")
+)
 
 
 def trusts_emr(statement: Statement) -> bool:
@@ -22,9 +27,7 @@ def trusts_emr(statement: Statement) -> bool:
         return False
     renderer = Renderer(None, "")
     services = {renderer.render(s) for s in as_list(principal.get("Service"))}
-    # elasticmapreduce.<URL suffix>: the ``.cn`` name in aws-cn (``AWS::URLSuffix`` renders
-    # as ``amazonaws.com`` here).
-    return bool(services & {st.EMR_SERVICE_PRINCIPAL, st.EMR_SERVICE_PRINCIPAL + ".cn"})
+    return bool(services & _EMR_PRINCIPALS)
 
 
 def role_trusts_emr(role: Json) -> bool:
