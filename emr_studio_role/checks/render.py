@@ -15,7 +15,7 @@ import hashlib
 import json
 import os
 import re
-from typing import Iterable, Optional, Tuple
+from typing import Any, Callable, Iterable, Mapping, Optional, Tuple
 
 from .model import AppTemplates, Json, props
 
@@ -78,9 +78,9 @@ class Renderer:
             if fn == "Ref" and isinstance(arg, str):
                 return self._ref(arg)
             if fn == "Fn::GetAtt":
-                parts = arg.split(".", 1) if isinstance(arg, str) else arg
-                if isinstance(parts, list) and len(parts) == 2 and all(isinstance(p, str) for p in parts):
-                    return self._get_att(parts[0], parts[1])
+                parts = get_att_arguments(arg)
+                if parts is not None:
+                    return self._get_att(*parts)
             if fn == "Fn::Join" and isinstance(arg, list) and len(arg) == 2:
                 sep, parts = arg
                 if isinstance(sep, str) and isinstance(parts, list):
@@ -107,22 +107,11 @@ class Renderer:
         return None
 
     def _sub(self, arg: Json) -> str:
-        text, variables = (arg, {}) if isinstance(arg, str) else (arg + [{}])[:2]
-        if not isinstance(text, str) or not isinstance(variables, dict):
+        parsed = sub_arguments(arg)
+        if parsed is None:
             return opaque({"Fn::Sub": arg})
-
-        def one(m: re.Match) -> str:
-            name = m.group(1)
-            if name.startswith("!"):
-                return "${" + name[1:] + "}"
-            if name in variables:
-                return self.render(variables[name])
-            if "." in name:
-                logical_id, attr = name.split(".", 1)
-                return self._get_att(logical_id, attr)
-            return self._ref(name)
-
-        return re.sub(r"\$\{([^}]+)\}", one, text)
+        text, variables = parsed
+        return substitute(text, variables, value=self.render, ref=self._ref, get_att=self._get_att)
 
     # ------------------------------------------------------------ references
 
@@ -146,6 +135,53 @@ class Renderer:
                 if len(refs) == 1:
                     return refs.pop()
         return None
+
+
+def get_att_arguments(arg: Json) -> Optional[Tuple[str, str]]:
+    """``Fn::GetAtt``'s argument, ``"X.Attr"`` or ``["X", "Attr"]``, as ``(logical id, attribute)``."""
+    parts = arg.split(".", 1) if isinstance(arg, str) else arg
+    if isinstance(parts, list) and len(parts) == 2 and all(isinstance(p, str) for p in parts):
+        return parts[0], parts[1]
+    return None
+
+
+def sub_arguments(arg: Json) -> Optional[Tuple[str, Mapping[str, Json]]]:
+    """``Fn::Sub``'s argument, ``"text"`` or ``["text", {variables}]``, as ``(text, variables)``."""
+    if isinstance(arg, str):
+        return arg, {}
+    if isinstance(arg, list) and len(arg) in (1, 2):
+        text, variables = (list(arg) + [{}])[:2]
+        if isinstance(text, str) and isinstance(variables, dict):
+            return text, variables
+    return None
+
+
+def substitute(
+    text: str,
+    variables: Mapping[str, Json],
+    *,
+    value: Callable[[Json], Any],
+    ref: Callable[[str], Any],
+    get_att: Callable[[str, str], Any],
+) -> str:
+    """``Fn::Sub``'s text with each ``${...}`` replaced, as CloudFormation does: ``${!X}`` is
+    the literal ``${X}``; a name of ``variables`` is ``value(variables[name])``; ``${X.Attr}``
+    is ``get_att(X, Attr)``; any other ``${X}`` (a resource, parameter or pseudo parameter) is
+    ``ref(X)``.  The callers give what each of those means to them (text for the checks,
+    worst-case values for the tests' size measurements)."""
+
+    def one(m: re.Match) -> str:
+        name = m.group(1)
+        if name.startswith("!"):
+            return "${" + name[1:] + "}"
+        if name in variables:
+            return value(variables[name])
+        if "." in name:
+            logical_id, attr = name.split(".", 1)
+            return get_att(logical_id, attr)
+        return ref(name)
+
+    return re.sub(r"\$\{([^}]+)\}", one, text)
 
 
 def opaque(value: Json) -> str:
