@@ -11,22 +11,40 @@ from disk) and ``plugin`` (``EmrStudioChecks``).
 
 from __future__ import annotations
 
-from .ec2_rules import check_guarded_statements, has_ec2_action, is_studio_policy
+from .ec2_rules import (
+    check_create_request_tag,
+    check_guarded_statements,
+    has_ec2_action,
+    is_studio_policy,
+)
 from .load import load_templates, stack_names
 from .model import ERROR, WARNING, AppTemplates, Finding, Json, Template
 from .network_rules import (
     STUDIO_NETWORK_PROPERTIES,
     check_studio_network_tags,
+    check_studio_security_groups,
+    has_emr_tag,
     tagged_by_custom_resources,
 )
 from .plugin import PLUGIN_NAME, PLUGIN_VERSION, EmrStudioChecks
 from .policies import RolePolicies, Statement, resolve_statement, role_policies
 from .render import PARTITIONS, STACK_PARTITION
-from .rules import FIXES, RULE_GUARDED, RULE_IDS, RULE_NETWORK, RULE_S3, RULE_TRUST
-from .run import check_templates
+from .rules import (
+    FIXES,
+    RULE_GUARDED,
+    RULE_IDS,
+    RULE_NETWORK,
+    RULE_REQUEST_TAG,
+    RULE_S3,
+    RULE_S3_SCOPE,
+    RULE_SECURITY_GROUPS,
+    RULE_TRUST,
+)
+from .run import Inventory, Result, check_templates, run_checks
 from .s3_rules import (
     S3_OBJECT_ACTIONS_NEEDED,
     check_default_s3_location,
+    check_s3_grant_scope,
     granted_object_actions,
     parse_s3_location,
 )
@@ -41,7 +59,10 @@ __all__ = [
     "RULE_GUARDED",
     "RULE_IDS",
     "RULE_NETWORK",
+    "RULE_REQUEST_TAG",
     "RULE_S3",
+    "RULE_S3_SCOPE",
+    "RULE_SECURITY_GROUPS",
     "RULE_TRUST",
     "S3_OBJECT_ACTIONS_NEEDED",
     "STACK_PARTITION",
@@ -50,22 +71,29 @@ __all__ = [
     "AppTemplates",
     "EmrStudioChecks",
     "Finding",
+    "Inventory",
+    "Result",
     "Json",
     "RolePolicies",
     "Statement",
     "Template",
+    "check_create_request_tag",
     "check_default_s3_location",
     "check_guarded_statements",
+    "check_s3_grant_scope",
     "check_studio_network_tags",
+    "check_studio_security_groups",
     "check_templates",
     "check_trust",
     "granted_object_actions",
     "has_ec2_action",
+    "has_emr_tag",
     "is_studio_policy",
     "load_templates",
     "parse_s3_location",
     "resolve_statement",
     "role_policies",
+    "run_checks",
     "stack_names",
     "tagged_by_custom_resources",
 ]

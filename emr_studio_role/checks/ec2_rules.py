@@ -1,4 +1,6 @@
-"""Rule ``EmrStudio-GuardedStatements``: the page's EC2 statements that must not change."""
+"""The EMR Studio policy's EC2 statements: ``EmrStudio-GuardedStatements`` (the page's
+statements that must not change) and ``EmrStudio-RequestTagOnCreate`` (a new resource's
+tag is in the request, not on the resource)."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from .. import statements as st
 from .model import Finding
 from .policies import RolePolicies, Statement, actions, iam_match, unread_note
 from .render import PARTITIONS, STACK_PARTITION
-from .rules import RULE_GUARDED
+from .rules import RULE_GUARDED, RULE_REQUEST_TAG
 
 _PAGE_EC2_STATEMENTS = tuple(
     spec for spec in st.PAGE_STATEMENTS if any(a.startswith("ec2:") for a in spec.actions)
@@ -109,3 +111,102 @@ def has_ec2_action(statements: Sequence[Statement]) -> bool:
         if s.get("Effect") == "Allow"
         for a in actions(s)
     )
+
+
+# ---------------------------------------------------------------------------
+# EmrStudio-RequestTagOnCreate
+# ---------------------------------------------------------------------------
+
+#: The page's two ``Create*`` statements conditioned on ``aws:RequestTag``: the action, the
+#: type of the resource it creates, and the page's Sid.
+CREATE_ACTIONS: Tuple[Tuple[str, str, str], ...] = (
+    ("ec2:CreateNetworkInterface", "network-interface", st.ALLOW_EC2_ENI_CREATION_WITH_EMR_TAGS.sid),
+    ("ec2:CreateSecurityGroup", "security-group", st.ALLOW_DEFAULT_SG_CREATION_WITH_EMR_TAGS.sid),
+)
+#: A resource id no policy names literally: only a wildcard covers it.
+_NEW_ID = "\x01new"
+
+
+def _covers_new(pattern: str, resource_type: str) -> bool:
+    """The resource pattern covers a new EC2 resource of ``resource_type``, in any partition,
+    region and account (the pattern's own where it names them)."""
+    parts = pattern.split(":", 5)
+    if len(parts) == 6 and parts[0] == "arn":
+        return iam_match(parts[2], "ec2") and iam_match(parts[5], f"{resource_type}/{_NEW_ID}")
+    return any(
+        iam_match(pattern, f"arn:{p}:ec2:\x01:\x01:{resource_type}/{_NEW_ID}")
+        for p in (STACK_PARTITION, *sorted(PARTITIONS))
+    )
+
+
+def _operator_needs_the_key(operator: str, values: Sequence[str]) -> bool:
+    """The operator is false when its key is absent from the request (IAM: positive
+    operators without ``...IfExists``, ``ForAnyValue:``, ``Null`` = ``false``); negated
+    operators, ``...IfExists``, ``ForAllValues:`` and ``Null`` = ``true`` hold without it."""
+    op = operator.lower()
+    if op == "null":
+        return all(v.lower() == "false" for v in values)
+    if op.startswith("forallvalues:") or op.endswith("ifexists") or "not" in op:
+        return False
+    return True
+
+
+def _resource_tag_keys(statement: Statement) -> List[str]:
+    """The resource-tag condition keys (``aws:ResourceTag/...``, ``ec2:ResourceTag/...``) that
+    the statement needs on the resource: with such a key, it never allows a resource that
+    has no tags yet."""
+    condition = statement.get("Condition")
+    if not isinstance(condition, dict):
+        return []
+    return [
+        key
+        for operator, block in condition.items()
+        if isinstance(block, dict)
+        for key, values in block.items()
+        if key.lower().startswith(("aws:resourcetag/", "ec2:resourcetag/"))
+        and _operator_needs_the_key(operator, values)
+    ]
+
+
+def _allows_create(statement: Statement, action: str, resource_type: str) -> bool:
+    if statement.get("Effect") != "Allow" or "Action" not in statement or "Resource" not in statement:
+        return False
+    if not any(iam_match(a, action.lower()) for a in actions(statement)):
+        return False
+    return any(_covers_new(r, resource_type) for r in statement["Resource"])
+
+
+def check_create_request_tag(
+    logical_id: str, policies: RolePolicies, template: str = ""
+) -> List[Finding]:
+    """Rule ``EmrStudio-RequestTagOnCreate`` for the policies of one EMR Studio role.
+
+    For each of the page's two ``Create*`` actions on the resource type it creates: when
+    every statement that allows it is conditioned on the resource's existing tags, each
+    of those statements is reported (none can ever allow the request).
+    """
+    findings = []
+    for action, resource_type, page_sid in CREATE_ACTIONS:
+        allowing = [s for s in policies.statements if _allows_create(s, action, resource_type)]
+        dead = [s for s in allowing if _resource_tag_keys(s)]
+        if not dead or len(dead) < len(allowing):
+            continue  # not granted at all (the guarded rules' concern), or granted by a usable statement
+        for statement in dead:
+            sid = statement.get("Sid")
+            named = f"statement '{sid}'" if sid else "a statement without Sid"
+            keys = ", ".join(sorted(set(_resource_tag_keys(statement))))
+            findings.append(
+                Finding(
+                    RULE_REQUEST_TAG,
+                    template,
+                    logical_id,
+                    "Properties",
+                    f"The EMR Studio policy of role {logical_id} allows {action} on "
+                    f"{resource_type}/* only in {named}, conditioned on {keys}: a "
+                    f"{resource_type} being created has no tags yet, so the request is always "
+                    f"denied and EMR Studio cannot create it. AWS's page ({page_sid}) conditions "
+                    f"it on aws:RequestTag/{st.EMR_TAG_KEY}={st.EMR_TAG_VALUE}"
+                    f"{unread_note(policies)}.",
+                )
+            )
+    return findings

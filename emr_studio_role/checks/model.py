@@ -39,25 +39,32 @@ class AppTemplates:
     #: Stack name -> template: from the cloud assembly's manifest when given, else
     #: the template's file name (``<artifact id>.template.json``).
     stacks: Dict[str, str] = field(default_factory=dict)
+    _resources: Dict[str, Dict[str, Json]] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         for path, template in self.templates.items():
-            self.stacks.setdefault(os.path.basename(path).replace(".template.json", ""), path)
-            for output in (template.get("Outputs") or {}).values():
-                name = (output.get("Export") or {}).get("Name")
+            template = mapping(template)
+            # Only mappings are resources: a template from anywhere may hold anything there.
+            self._resources[path] = {
+                k: v for k, v in mapping(template.get("Resources")).items() if isinstance(v, dict)
+            }
+            self.stacks.setdefault(stack_name_of(path), path)
+            for output in mapping(template.get("Outputs")).values():
+                name = mapping(mapping(output).get("Export")).get("Name")
                 if isinstance(name, str):
-                    self.exports[name] = (path, output.get("Value"))
+                    self.exports[name] = (path, mapping(output).get("Value"))
 
     def stack_output(self, stack_name: str, output_name: str) -> Optional[Tuple[str, Json]]:
         """The value of ``Fn::GetStackOutput`` of another stack of the app."""
         path = self.stacks.get(stack_name)
         if path is None:
             return None
-        output = (self.templates[path].get("Outputs") or {}).get(output_name)
-        return None if output is None else (path, output.get("Value"))
+        output = mapping(mapping(self.templates[path]).get("Outputs")).get(output_name)
+        return None if output is None else (path, mapping(output).get("Value"))
 
     def resources(self, path: str) -> Mapping[str, Json]:
-        return self.templates[path].get("Resources") or {}
+        """The template's resources (those that are mappings), by logical id."""
+        return self._resources[path]
 
     def all_resources(self, type_: Optional[str] = None) -> Iterable[Tuple[str, str, Json]]:
         for path in self.templates:
@@ -66,9 +73,30 @@ class AppTemplates:
                     yield path, logical_id, resource
 
 
+def mapping(value: Json) -> Mapping[str, Json]:
+    """``value`` when it is a mapping, else an empty one: templates from anywhere may hold
+    anything where a mapping belongs, and a rule reads such a value as absent."""
+    return value if isinstance(value, dict) else {}
+
+
 def props(resource: Json) -> Mapping[str, Json]:
-    """A resource's ``Properties`` (empty when it has none)."""
-    return (resource or {}).get("Properties") or {}
+    """A resource's ``Properties`` (empty when it has none, or when they are not a mapping)."""
+    return mapping(mapping(resource).get("Properties"))
+
+
+#: File name endings taken off a template's file name to give its stack's name.
+_TEMPLATE_SUFFIXES = (".template.json", ".template.yaml", ".template.yml", ".template",
+                      ".json", ".yaml", ".yml")
+
+
+def stack_name_of(path: str) -> str:
+    """A template's stack name from its file name: ``<artifact id>.template.json`` (CDK's),
+    or the name without ``.json``, ``.yaml``, ``.yml`` or ``.template``."""
+    name = os.path.basename(path)
+    for suffix in _TEMPLATE_SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)]
+    return name
 
 
 def as_list(value: Json) -> List[Json]:

@@ -32,8 +32,8 @@ def resolve_statement(statement: Mapping[str, Json], renderer: Optional[Renderer
             out[key] = [renderer.render(v) for v in as_list(value)]
         elif key == "Condition" and isinstance(value, dict):
             out[key] = {
-                op: (
-                    {k: [renderer.render(x) for x in as_list(v)] for k, v in block.items()}
+                str(op): (
+                    {str(k): [renderer.render(x) for x in as_list(v)] for k, v in block.items()}
                     if isinstance(block, dict)
                     else renderer.render(block)
                 )

@@ -186,7 +186,11 @@ def substitute(
 
 def opaque(value: Json) -> str:
     """A token that only matches itself: no ``:``, ``/``, ``*`` or ``?`` to confuse ARN parsing."""
-    digest = hashlib.sha256(json.dumps(value, sort_keys=True).encode()).hexdigest()[:16]
+    try:
+        text = json.dumps(value, sort_keys=True, default=str)
+    except (TypeError, ValueError):  # keys that do not sort together (YAML allows any key)
+        text = repr(value)
+    digest = hashlib.sha256(text.encode()).hexdigest()[:16]
     return "${~" + digest + "}"
 
 

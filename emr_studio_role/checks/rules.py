@@ -58,8 +58,41 @@ Rules (AWS's page "Create an EMR Studio service role"):
     subnet or security group) is reported with severity ``warning``: the report shows
     it, synth does not fail; acknowledge it once the resource is tagged.
 
+``EmrStudio-RequestTagOnCreate``
+    An EMR Studio policy that allows ``ec2:CreateNetworkInterface`` on
+    ``network-interface/*`` or ``ec2:CreateSecurityGroup`` on ``security-group/*`` only
+    under an ``aws:ResourceTag`` (or ``ec2:ResourceTag``) condition, and in no other
+    statement: a resource being created has no tags yet, so the condition never holds
+    and EMR Studio cannot create the Workspace's network interface or its default
+    security group.  AWS's page conditions these two on ``aws:RequestTag`` (the tag in
+    the request), and ``aws:ResourceTag`` only on the subnet, security group and VPC the
+    new resource goes into.  (terraform-aws-emr issue 4.)
+``EmrStudio-S3GrantScope``
+    An EMR Studio service role whose policies allow one of the page's S3 actions
+    (``s3:PutObject``, ``s3:GetObject``, ``s3:DeleteObject``, ``s3:ListBucket``,
+    ``s3:GetEncryptionConfiguration``) on a resource whose bucket name holds a wildcard
+    (``arn:<partition>:s3:::*``, ``arn:...:s3:::notebooks-*/*``, ``*``): page, step 3
+    grants "your Amazon S3 location for EMR Studio", the Studio's ``DefaultS3Location``,
+    which the message names when a Studio uses the role.  A bucket ARN has no account,
+    so such a grant also reaches other accounts' buckets whose policies allow it.
+``EmrStudio-SecurityGroupTagged``
+    An ``AWS::EC2::SecurityGroup`` of the app that allows TCP port 18888 (that port
+    alone) to or from another security group of the app, as EMR Studio's engine and Workspace security
+    groups do (AWS's page "Define security groups to control EMR Studio network
+    traffic"), without the EMR tag, and that no Studio of the app names (those are
+    ``EmrStudio-NetworkTagged``'s).  A ``warning``: the pair is known by its rules only.
+    (terraform-aws-modules/terraform-aws-emr issue 25: Workspaces failed on
+    ``ec2:CreateNetworkInterface`` because the groups lacked the tag.)
+
 Severities: every finding is an ``error`` (fails synth unless acknowledged), except
-the imported-id findings of ``EmrStudio-NetworkTagged``, which are ``warning``.
+the imported-id findings of ``EmrStudio-NetworkTagged`` and the findings of
+``EmrStudio-SecurityGroupTagged``, which are ``warning``.
+
+Which roles: ``EmrStudio-TrustConditions`` applies to every role trusted by EMR (a
+Studio's Identity Center user role excepted).  The other role rules apply to EMR Studio
+service roles only: the ``ServiceRole`` of an ``AWS::EMR::Studio`` of the app, or a role
+trusted by EMR whose policies hold one of the page's EC2 statements.  Roles and
+resources of any other kind are left alone.
 
 A role's policies are its inline ``Policies``, the ``AWS::IAM::Policy``,
 ``AWS::IAM::RolePolicy`` and ``AWS::IAM::ManagedPolicy`` resources that name it,
@@ -99,8 +132,14 @@ RULE_TRUST = "EmrStudio-TrustConditions"
 RULE_GUARDED = "EmrStudio-GuardedStatements"
 RULE_S3 = "EmrStudio-DefaultS3LocationGrant"
 RULE_NETWORK = "EmrStudio-NetworkTagged"
+RULE_REQUEST_TAG = "EmrStudio-RequestTagOnCreate"
+RULE_S3_SCOPE = "EmrStudio-S3GrantScope"
+RULE_SECURITY_GROUPS = "EmrStudio-SecurityGroupTagged"
 #: Every rule id, in the order the rules are documented above.
-RULE_IDS: Tuple[str, ...] = (RULE_TRUST, RULE_GUARDED, RULE_S3, RULE_NETWORK)
+RULE_IDS: Tuple[str, ...] = (
+    RULE_TRUST, RULE_GUARDED, RULE_S3, RULE_NETWORK, RULE_REQUEST_TAG, RULE_S3_SCOPE,
+    RULE_SECURITY_GROUPS,
+)
 
 #: What to do about a finding, by rule id (the report's "fix").
 FIXES = {
@@ -123,5 +162,22 @@ FIXES = {
         "for-use-with-amazon-emr-managed-policies=true: pass them to EmrStudioServiceRole "
         "(vpc=, subnets=, security_groups=), with tag_imported_resources=True for imported ones, "
         "or tag them yourself and acknowledge the finding."
+    ),
+    RULE_REQUEST_TAG: (
+        "Condition ec2:CreateNetworkInterface on network-interface/* and ec2:CreateSecurityGroup "
+        "on security-group/* on aws:RequestTag/for-use-with-amazon-emr-managed-policies = true, "
+        "as AWS's page does (AllowEC2ENICreationWithEMRTags, "
+        "AllowDefaultEC2SecurityGroupsCreationWithEMRTags); keep aws:ResourceTag for the "
+        "subnet, security group and VPC the new resource goes into."
+    ),
+    RULE_S3_SCOPE: (
+        "Name the bucket: grant the S3 actions on arn:<partition>:s3:::<bucket> and "
+        "arn:<partition>:s3:::<bucket>/<prefix>* of the Studio's DefaultS3Location (page, step 3), "
+        "e.g. EmrStudioServiceRole(bucket=..., prefix=...)."
+    ),
+    RULE_SECURITY_GROUPS: (
+        "Tag both security groups with for-use-with-amazon-emr-managed-policies=true "
+        "(emr_studio_role.EmrStudio makes and tags them), or acknowledge the finding if they "
+        "are not for EMR Studio."
     ),
 }

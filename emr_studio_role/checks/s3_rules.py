@@ -1,13 +1,16 @@
-"""Rule ``EmrStudio-DefaultS3LocationGrant``: the Studio's S3 location is granted to its service role."""
+"""The service role's S3 grant against the Studio's ``DefaultS3Location``:
+``EmrStudio-DefaultS3LocationGrant`` (the location is granted) and
+``EmrStudio-S3GrantScope`` (no bucket beyond it by a wildcard)."""
 
 from __future__ import annotations
 
 from typing import List, Optional, Sequence, Tuple
 
+from .. import statements as st
 from .model import Finding, Json, props
 from .policies import RolePolicies, Statement, actions, iam_match, unread_note
 from .render import PARTITIONS, STACK_PARTITION, Renderer
-from .rules import RULE_S3
+from .rules import RULE_S3, RULE_S3_SCOPE
 
 #: Object keys under the Studio's prefix that a grant must cover (characters no
 #: policy names literally, so only a wildcard covers them).
@@ -99,3 +102,71 @@ def check_default_s3_location(
             f"DefaultS3Location {location}{unread_note(policies)}.",
         )
     ]
+
+
+# ---------------------------------------------------------------------------
+# EmrStudio-S3GrantScope
+# ---------------------------------------------------------------------------
+
+#: The page's S3 actions (step 3): the ones whose resources must name the Studio's bucket.
+PAGE_S3_ACTIONS: Tuple[str, ...] = tuple(
+    a.lower() for a in (*st.S3_OBJECT_ACTIONS, *st.S3_BUCKET_ACTIONS)
+)
+
+
+def wildcard_bucket(resource: str) -> bool:
+    """The resource names S3 buckets by a wildcard: ``*``, ``arn:<p>:s3:::*``,
+    ``arn:<p>:s3:::notebooks-*/studio/*``."""
+    parts = resource.split(":", 5)
+    if len(parts) < 6:
+        return "*" in resource or "?" in resource
+    if parts[0] != "arn" or not iam_match(parts[2], "s3"):
+        return False
+    bucket = parts[5].split("/", 1)[0]
+    return "*" in bucket or "?" in bucket
+
+
+def check_s3_grant_scope(
+    logical_id: str,
+    policies: RolePolicies,
+    locations: Sequence[str] = (),
+    template: str = "",
+) -> List[Finding]:
+    """Rule ``EmrStudio-S3GrantScope`` for the policies of one EMR Studio service role.
+
+    ``locations`` are the ``DefaultS3Location`` of the Studios that use the role (as text),
+    named in the message.
+    """
+    findings = []
+    for statement in policies.statements:
+        if statement.get("Effect") != "Allow" or "Action" not in statement or "Resource" not in statement:
+            continue
+        granted = sorted(
+            {a for a in PAGE_S3_ACTIONS for pattern in actions(statement) if iam_match(pattern, a)}
+        )
+        if not granted:
+            continue
+        broad = [r for r in statement["Resource"] if wildcard_bucket(r)]
+        if not broad:
+            continue
+        sid = statement.get("Sid")
+        named = f"statement '{sid}'" if sid else "a statement without Sid"
+        where = (
+            f"the Studio's DefaultS3Location {', '.join(locations)}"
+            if locations
+            else "the Studio's DefaultS3Location"
+        )
+        shown = {a.lower(): a for a in (*st.S3_OBJECT_ACTIONS, *st.S3_BUCKET_ACTIONS)}
+        findings.append(
+            Finding(
+                RULE_S3_SCOPE,
+                template,
+                logical_id,
+                "Properties",
+                f"Role {logical_id}'s {named} allows {', '.join(shown[a] for a in granted)} on "
+                f"{', '.join(broad)}: every bucket whose name matches, in any account that allows "
+                f"it. AWS's page (step 3) grants the Studio's S3 location only: name the bucket of "
+                f"{where}.",
+            )
+        )
+    return findings
