@@ -40,6 +40,8 @@ MODULES = [
     "emr_studio_role.checks.run",
     "emr_studio_role.checks.load",
     "emr_studio_role.checks.plugin",
+    "emr_studio_role.checks.report",
+    "emr_studio_role.checks.cli",
     "emr_studio_role.nag",
     "emr_studio_role.stack",
     "emr_studio_role.studio_stack",

@@ -6,7 +6,9 @@ Modules: ``rules`` (the rules' ids, documentation and fixes), ``model`` (the tem
 and a finding), ``render`` (CloudFormation values as text), ``policies`` (a role's
 policies in the app), ``trust_rule``, ``ec2_rules``, ``s3_rules`` and
 ``network_rules`` (the rules), ``run`` (every rule over an app), ``load`` (templates
-from disk) and ``plugin`` (``EmrStudioChecks``).
+and cloud assemblies from disk), ``plugin`` (``EmrStudioChecks``), ``report`` (text,
+JSON and SARIF reports) and ``cli`` (the ``emr-studio-check`` command, also
+``python -m emr_studio_role.checks``).
 """
 
 from __future__ import annotations

@@ -97,7 +97,7 @@ def check_studio_network_tags(
             findings.append(
                 Finding(
                     RULE_NETWORK, template, logical_id, f"Properties/{prop}",
-                    f"Studio {logical_id}: {prop} is {renderer.render(raw)}, not a list of ids, so "
+                    f"Studio {logical_id}: {prop} is {renderer.show(raw)}, not a list of ids, so "
                     f"whether each subnet carries the tag {st.EMR_TAG_KEY}={st.EMR_TAG_VALUE} "
                     "cannot be checked.",
                     WARNING,
@@ -130,7 +130,8 @@ def check_studio_network_tags(
             findings.append(
                 Finding(
                     RULE_NETWORK, template, logical_id, where,
-                    f"Studio {logical_id}: its {prop} {shown} is not a resource of the app and no "
+                    f"Studio {logical_id}: its {prop} {renderer.show(value)} is not a resource of the "
+                    "app and no "
                     f"tagging custom resource of the app tags it with {st.EMR_TAG_KEY}="
                     f"{st.EMR_TAG_VALUE}; unless it already carries that tag, the EMR Studio "
                     "service role's conditions deny the Studio at run time (AWS's page, step 2).",

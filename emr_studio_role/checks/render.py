@@ -113,6 +113,18 @@ class Renderer:
         text, variables = parsed
         return substitute(text, variables, value=self.render, ref=self._ref, get_att=self._get_att)
 
+    def show(self, value: Json) -> str:
+        """The value as a message shows it: rendered, or, where an opaque token would stand,
+        the CloudFormation value itself (compact JSON, cut at 160 characters)."""
+        rendered = self.render(value)
+        if "${~" not in rendered:
+            return rendered
+        try:
+            text = json.dumps(value, separators=(",", ":"), default=str)
+        except (TypeError, ValueError):
+            text = repr(value)
+        return text if len(text) <= 160 else text[:157] + "..."
+
     # ------------------------------------------------------------ references
 
     def target(self, value: Json) -> Optional[Tuple[str, str]]:

@@ -91,8 +91,10 @@ the imported-id findings of ``EmrStudio-NetworkTagged`` and the findings of
 Which roles: ``EmrStudio-TrustConditions`` applies to every role trusted by EMR (a
 Studio's Identity Center user role excepted).  The other role rules apply to EMR Studio
 service roles only: the ``ServiceRole`` of an ``AWS::EMR::Studio`` of the app, or a role
-trusted by EMR whose policies hold one of the page's EC2 statements.  Roles and
-resources of any other kind are left alone.
+trusted by EMR whose policies hold one of the page's EC2 statements, or the object
+statement of its "Minimum service role for EMR Serverless" (exactly ``s3:PutObject``,
+``s3:GetObject``, ``s3:DeleteObject``).  Roles and resources of any other kind are left
+alone.
 
 A role's policies are its inline ``Policies``, the ``AWS::IAM::Policy``,
 ``AWS::IAM::RolePolicy`` and ``AWS::IAM::ManagedPolicy`` resources that name it,
@@ -140,6 +142,17 @@ RULE_IDS: Tuple[str, ...] = (
     RULE_TRUST, RULE_GUARDED, RULE_S3, RULE_NETWORK, RULE_REQUEST_TAG, RULE_S3_SCOPE,
     RULE_SECURITY_GROUPS,
 )
+
+#: One line on what each rule reports (the SARIF rule's short description).
+SUMMARIES = {
+    RULE_TRUST: "A role trusted by EMR lacks the aws:SourceAccount/aws:SourceArn trust conditions.",
+    RULE_GUARDED: "An EMR Studio policy lacks or alters a statement AWS's page says must not change.",
+    RULE_S3: "A Studio's DefaultS3Location is not granted to its service role.",
+    RULE_NETWORK: "A Studio's VPC, subnet or security group lacks the EMR tag.",
+    RULE_REQUEST_TAG: "A Create* EC2 action on the new resource is conditioned on aws:ResourceTag.",
+    RULE_S3_SCOPE: "An EMR Studio service role is granted S3 buckets by a wildcard.",
+    RULE_SECURITY_GROUPS: "Security groups with EMR Studio's TCP 18888 rules lack the EMR tag.",
+}
 
 #: What to do about a finding, by rule id (the report's "fix").
 FIXES = {

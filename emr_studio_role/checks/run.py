@@ -21,7 +21,7 @@ from .network_rules import (
 )
 from .policies import role_policies, role_target
 from .render import Renderer
-from .s3_rules import check_default_s3_location, check_s3_grant_scope
+from .s3_rules import check_default_s3_location, check_s3_grant_scope, holds_page_object_statement
 from .trust_rule import check_trust, role_trusts_emr
 
 Key = Tuple[str, str]
@@ -36,7 +36,7 @@ class Inventory:
     #: ``AWS::EMR::Studio`` resources.
     studios: int
     #: EMR Studio service roles: a Studio's ``ServiceRole``, or a role trusted by EMR whose
-    #: policies hold one of the page's EC2 statements.
+    #: policies hold one of the page's EC2 statements or its EMR Serverless object statement.
     studio_roles: int
     #: Other roles trusted by EMR (an EMR cluster's service role, a Studio's user role...).
     other_emr_roles: int
@@ -97,7 +97,8 @@ def run_checks(
         if is_service_role:
             guarded = has_ec2_action(policies.statements)
         else:
-            guarded = is_service_role = is_studio_policy(policies.statements)
+            guarded = is_studio_policy(policies.statements)
+            is_service_role = guarded or holds_page_object_statement(policies.statements)
         if not is_service_role:
             other_emr_roles += 1
             continue
@@ -106,7 +107,7 @@ def run_checks(
             findings += check_guarded_statements(logical_id, policies, path)
         findings += check_create_request_tag(logical_id, policies, path)
         locations = [
-            Renderer(app, s_path).render(props(app.resources(s_path)[s_id]).get("DefaultS3Location"))
+            Renderer(app, s_path).show(props(app.resources(s_path)[s_id]).get("DefaultS3Location"))
             for s_path, s_id in studio_roles.get(key, [])
         ]
         findings += check_s3_grant_scope(logical_id, policies, locations, path)

@@ -72,18 +72,19 @@ def check_default_s3_location(
     renderer = renderer or Renderer(None, template)
     location = renderer.render(props(studio).get("DefaultS3Location"))
     parsed = parse_s3_location(location)
+    shown = renderer.show(props(studio).get("DefaultS3Location"))
     where = "Properties/DefaultS3Location"
     if parsed is None:
         return [
             Finding(RULE_S3, template, logical_id, where,
-                    f"Studio {logical_id}: DefaultS3Location {location!r} is not an s3:// URI.")
+                    f"Studio {logical_id}: DefaultS3Location {shown} is not an s3:// URI.")
         ]
     if policies is None:
-        role = renderer.render(props(studio).get("ServiceRole"))
+        role = renderer.show(props(studio).get("ServiceRole"))
         return [
             Finding(RULE_S3, template, logical_id, "Properties/ServiceRole",
                     f"Studio {logical_id}: its service role {role} is not in the app, so the "
-                    f"grant on {location} cannot be checked.")
+                    f"grant on {shown} cannot be checked.")
         ]
     bucket, prefix = parsed
     granted = granted_object_actions(policies.statements, bucket, prefix)
@@ -99,7 +100,7 @@ def check_default_s3_location(
             where,
             f"Studio {logical_id}: its service role's policies do not allow "
             f"{' and '.join(names[m] for m in missing)} on the objects of its "
-            f"DefaultS3Location {location}{unread_note(policies)}.",
+            f"DefaultS3Location {shown}{unread_note(policies)}.",
         )
     ]
 
@@ -112,6 +113,14 @@ def check_default_s3_location(
 PAGE_S3_ACTIONS: Tuple[str, ...] = tuple(
     a.lower() for a in (*st.S3_OBJECT_ACTIONS, *st.S3_BUCKET_ACTIONS)
 )
+
+
+def holds_page_object_statement(statements: Sequence[Statement]) -> bool:
+    """Some Allow statement grants exactly the page's three object actions (``s3:PutObject``,
+    ``s3:GetObject``, ``s3:DeleteObject``), as its "Minimum service role for EMR Serverless"
+    does: with EMR's trust, an EMR Studio service role."""
+    wanted = frozenset(a.lower() for a in st.S3_OBJECT_ACTIONS)
+    return any(s.get("Effect") == "Allow" and actions(s) == wanted for s in statements)
 
 
 def wildcard_bucket(resource: str) -> bool:

@@ -105,3 +105,11 @@ def test_a_role_that_is_not_an_emr_studio_role_is_left_alone():
 def test_a_role_trusted_by_emr_without_the_pages_statements_nor_a_studio_is_left_alone():
     # An EMR cluster's service role, say: not an EMR Studio service role.
     assert _scope(_findings(_grant("s3:*", "arn:aws:s3:::*"), studio=False)) == []
+
+
+def test_the_serverless_minimum_role_on_every_bucket_without_a_studio_is_reported():
+    policy = json.loads(json.dumps(PAGE["serverless_policy"]).replace("bucket-name", "*"))
+    findings = _scope(_findings(policy, studio=False))
+    assert [("'ObjectActions'" in f.message, "'BucketActions'" in f.message) for f in findings] == [
+        (True, False), (False, True)
+    ]
