@@ -178,9 +178,10 @@ def stack_names(paths: Iterable[str]) -> Dict[str, str]:
 
 def assembly_metadata(paths: Iterable[str], entry_type: str) -> List[Tuple[str, Json]]:
     """``(template path, data)`` of every metadata entry of ``entry_type`` of the stacks whose
-    templates are ``paths``, from their cloud assembly (inline in the manifest, or in the
-    stack's ``additionalMetadataFile``, as CDK writes it)."""
-    wanted = {os.path.abspath(p) for p in paths}
+    templates are ``paths`` (each path as given), from their cloud assembly (inline in the
+    manifest, or in the stack's ``additionalMetadataFile``, as CDK writes it)."""
+    paths = list(paths)
+    wanted = {os.path.abspath(p): p for p in paths}
     out: List[Tuple[str, Json]] = []
     for directory in sorted({os.path.dirname(p) for p in paths}):
         if not os.path.exists(os.path.join(directory, MANIFEST)):
@@ -199,7 +200,7 @@ def assembly_metadata(paths: Iterable[str], entry_type: str) -> List[Tuple[str, 
             for entries in metadata.values() if isinstance(metadata, dict) else ():
                 for entry in entries if isinstance(entries, list) else ():
                     if isinstance(entry, dict) and entry.get("type") == entry_type:
-                        out.append((template, entry.get("data")))
+                        out.append((wanted[os.path.abspath(template)], entry.get("data")))
     return out
 
 

@@ -13,10 +13,11 @@ from aws_cdk import (
     PolicyViolation,
 )
 
-from .load import load_templates, stack_names
+from ..tagging import IMPORTED_UNTAGGED_METADATA
+from .load import assembly_metadata, load_templates, stack_names
 from .model import ERROR
 from .rules import FIXES, RULE_IDS
-from .run import check_templates
+from .run import run_checks
 
 PLUGIN_NAME = "EmrStudioChecks"
 PLUGIN_VERSION = "0.1.0"
@@ -26,9 +27,14 @@ PLUGIN_VERSION = "0.1.0"
 class EmrStudioChecks:
     """The CDK Validations plugin: ``Validations.of(app).add_plugins(EmrStudioChecks())``.
 
-    Runs :func:`~emr_studio_role.checks.run.check_templates` on every synthesized
-    template of the app and reports each finding as a violation (see
-    :mod:`emr_studio_role.checks` for the rules).
+    Runs :func:`~emr_studio_role.checks.run.run_checks` on every synthesized template of
+    the app and reports each finding as a violation (see
+    :mod:`emr_studio_role.checks.rules` for the rules).  An imported VPC, subnet or security
+    group that ``EmrStudioServiceRole`` already warns about
+    (``emr-studio-role:importedResourceNotTagged``, on the imported resource, where one
+    acknowledgment silences it) is not warned about again under ``EmrStudio-NetworkTagged``:
+    one warning per resource, one id to acknowledge.  The command line, which sees no such
+    warning, reports those ids itself.
     """
 
     @property
@@ -45,7 +51,8 @@ class EmrStudioChecks:
 
     def validate(self, context: IPolicyValidationContext) -> PolicyValidationPluginReport:
         paths = list(context.template_paths)
-        findings = check_templates(load_templates(paths), stack_names(paths))
+        warned = assembly_metadata(paths, IMPORTED_UNTAGGED_METADATA)
+        findings = run_checks(load_templates(paths), stack_names(paths), warned_imported=warned).findings
         violations = [
             PolicyViolation(
                 rule_name=f.rule,

@@ -12,7 +12,7 @@ from .ec2_rules import (
     has_ec2_action,
     is_studio_policy,
 )
-from .model import AppTemplates, Finding, Template, props
+from .model import AppTemplates, Finding, Json, Template, props
 from .network_rules import (
     check_studio_network_tags,
     check_studio_security_groups,
@@ -56,17 +56,18 @@ def run_checks(
     templates: Mapping[str, Template],
     stacks: Optional[Mapping[str, str]] = None,
     *,
-    warned_ids: Iterable[str] = (),
+    warned_imported: Iterable[Tuple[str, Json]] = (),
 ) -> Result:
     """Every rule over an app's templates, by path (no CDK needed).
 
     ``stacks`` maps stack names to template paths (see :func:`~.load.stack_names`), for
     ``Fn::GetStackOutput``; by default a template's file name is its stack's name.
-    ``warned_ids`` are imported network ids that ``EmrStudioServiceRole`` already warns
-    about (the plugin reads them from the cloud assembly; see
-    :func:`~.network_rules.check_studio_network_tags`).
+    ``warned_imported`` are ``(template path, id)`` of imported network ids that
+    ``EmrStudioServiceRole`` already warns about (the plugin reads them from the cloud
+    assembly; see :func:`~.network_rules.check_studio_network_tags`).
     """
     app = AppTemplates(templates, stacks=dict(stacks or {}))
+    warned_ids = {Renderer(app, p).render(v) for p, v in warned_imported if p in app.templates}
     findings: List[Finding] = []
     studio_roles: Dict[Key, List[Key]] = {}
     studios = list(app.all_resources("AWS::EMR::Studio"))
