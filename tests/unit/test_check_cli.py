@@ -227,7 +227,8 @@ def test_the_schema_check_rejects_what_is_not_sarif(capsys):
         _validate(log)
 
 
-def test_sarif_results_carry_rule_level_file_line_and_resource(capsys):
+def test_sarif_results_carry_rule_level_file_line_and_resource(capsys, monkeypatch):
+    monkeypatch.chdir(ROOT)  # a relative path, as a CI job gives it from the repository's root
     path = TEMPLATES / "untagged-security-groups-no-studio.yaml"
     status, log = _sarif(capsys, os.path.relpath(path))
     (run,) = log["runs"]
