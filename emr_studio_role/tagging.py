@@ -25,6 +25,10 @@ from .statements import EMR_TAG_KEY, EMR_TAG_VALUE
 
 #: Warning ids, stable so that users can acknowledge them.
 WARN_IMPORTED_UNTAGGED = "emr-studio-role:importedResourceNotTagged"
+#: Metadata type on an imported VPC, subnet or security group warned about with
+#: :data:`WARN_IMPORTED_UNTAGGED`; its data is the resource's id.  ``EmrStudioChecks`` reads it
+#: from the cloud assembly and does not warn about the same id again (one warning, one id).
+IMPORTED_UNTAGGED_METADATA = "emr-studio-role:importedNetworkIdWarned"
 
 _KINDS = {
     "vpc": "AWS::EC2::VPC",
@@ -99,6 +103,8 @@ def tag_studio_resources(
                 "apply that tag yourself, or tag it at deploy time with "
                 "tag_imported_resources=True (in the app: -c tagImportedResources=true)"
             )
+        if kind != "secret":
+            resource.node.add_metadata(IMPORTED_UNTAGGED_METADATA, ident)
         Annotations.of(resource).add_warning_v2(
             WARN_IMPORTED_UNTAGGED,
             f"The imported {kind} {shown} cannot be tagged by CloudFormation. EMR Studio's "

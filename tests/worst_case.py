@@ -24,8 +24,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from typing import Any, Dict, List, Mapping, Optional
+
+from emr_studio_role.checks.render import get_att_arguments, sub_arguments, substitute
 
 PARTITION = "aws-us-gov"
 REGION = "ap-southeast-5"
@@ -171,8 +172,10 @@ class WorstCase:
             if fn == "Ref":
                 return self.ref(arg)
             if fn == "Fn::GetAtt":
-                logical_id, attribute = arg.split(".", 1) if isinstance(arg, str) else arg
-                return self.get_att(logical_id, attribute)
+                parts = get_att_arguments(arg)
+                if parts is None:
+                    raise Unresolvable(f"Fn::GetAtt of {arg!r}")
+                return self.get_att(*parts)
             if fn == "Fn::Join":
                 sep, parts = arg
                 values = self.value(parts)
@@ -193,19 +196,12 @@ class WorstCase:
         raise Unresolvable(f"not a value: {node!r}")
 
     def _sub(self, arg: Any) -> str:
-        text, variables = (arg, {}) if isinstance(arg, str) else (arg[0], arg[1] if len(arg) > 1 else {})
-
-        def one(m: re.Match) -> str:
-            name = m.group(1)
-            if name.startswith("!"):
-                return "${" + name[1:] + "}"
-            if name in variables:
-                return self.value(variables[name])
-            if "." in name:
-                return self.get_att(*name.split(".", 1))
-            return self.ref(name)
-
-        return re.sub(r"\$\{([^}]+)\}", one, text)
+        # The same substitution as EmrStudioChecks' renderer, with worst-case values.
+        parsed = sub_arguments(arg)
+        if parsed is None:
+            raise Unresolvable(f"Fn::Sub of {arg!r}")
+        text, variables = parsed
+        return substitute(text, variables, value=self.value, ref=self.ref, get_att=self.get_att)
 
     def tree(self, node: Any) -> Any:
         """A whole document: every intrinsic inside it resolved."""

@@ -186,3 +186,11 @@ def test_without_a_supported_python_make_says_how_to_fix_it(tmp_path):
     )
     assert result.returncode != 0
     assert "needs Python 3.10 or later" in result.stdout and "make PYTHON=" in result.stdout
+
+
+def test_every_subpackage_is_listed_for_the_wheel():
+    """setuptools ships only the packages listed; a subpackage left out would be missing from it."""
+    found = sorted(
+        ".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "emr_studio_role").rglob("__init__.py")
+    )
+    assert sorted(PYPROJECT["tool"]["setuptools"]["packages"]) == found

@@ -37,6 +37,7 @@ NOT_RUN_HERE = {
     "make test": "this suite itself: it would run itself again",
     "pip install .": _PIP,
     'pip install ".[nag]"': _PIP,
+    'pip install ".[yaml]"': _PIP,
     "make deploy-local": _DEPLOY_LOCAL,
     'make deploy-local DEPLOY_LOCAL_ARGS="-c compute=EMR_SERVERLESS"': _DEPLOY_LOCAL,
     "npx cdk synth -c bucketName=my-notebooks -c kmsKeyArn=arn:aws:kms:eu-west-1:111122223333:key/"
@@ -74,7 +75,8 @@ def _is_quick(command):
 def test_every_readme_command_is_run_here_or_says_why_not():
     commands = readme_commands()
     assert "source .venv/bin/activate" in commands
-    unknown = [c for c in commands if _is_quick(c) and not c.startswith(("source ", "npx cdk ", "python "))]
+    runs = ("source ", "npx cdk ", "python ", "emr-studio-check ")
+    unknown = [c for c in commands if _is_quick(c) and not c.startswith(runs)]
     assert unknown == [], f"classify these README commands in NOT_RUN_HERE or run them: {unknown}"
     stale = [c for c in NOT_RUN_HERE if c not in commands]
     assert stale == [], f"no longer in the README: {stale}"
