@@ -13,6 +13,9 @@ JSON and SARIF reports) and ``cli`` (the ``emr-studio-check`` command, also
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from .ec2_rules import (
     check_create_request_tag,
     check_guarded_statements,
@@ -28,7 +31,6 @@ from .network_rules import (
     has_emr_tag,
     tagged_by_custom_resources,
 )
-from .plugin import PLUGIN_NAME, PLUGIN_VERSION, EmrStudioChecks
 from .policies import RolePolicies, Statement, resolve_statement, role_policies
 from .render import PARTITIONS, STACK_PARTITION
 from .rules import (
@@ -99,3 +101,18 @@ __all__ = [
     "stack_names",
     "tagged_by_custom_resources",
 ]
+
+#: Names of ``plugin``, the one module that needs aws-cdk-lib: loaded when first used, so
+#: that the command line and the rules run with the standard library only (no jsii, no Node.js).
+_PLUGIN_NAMES = ("PLUGIN_NAME", "PLUGIN_VERSION", "EmrStudioChecks")
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .plugin import PLUGIN_NAME, PLUGIN_VERSION, EmrStudioChecks
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _PLUGIN_NAMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(".plugin", __name__), name)
+    globals()[name] = value
+    return value

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import runpy
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -351,8 +352,10 @@ def test_the_console_script_is_declared_for_main():
     assert scripts == {"emr-studio-check": "emr_studio_role.checks.cli:main"}
 
 
-def test_the_installed_command_reports_and_exits_as_main_does(tmp_path):
-    """The one subprocess: the console script `pip install` made (the venv's bin)."""
+def test_the_installed_command_reports_and_exits_as_main_does_without_nodejs(tmp_path):
+    """The one subprocess: the console script `pip install` made (the venv's bin), with no
+    Node.js on PATH: the command reads templates with the standard library and cfn-lint's
+    decoder only, and never starts aws-cdk-lib's jsii runtime (which would need `node`)."""
     script = Path(sys.executable).parent / "emr-studio-check"
     assert script.exists(), "make setup installs the package, with its console script"
     bad = tmp_path / "bad.yaml"
@@ -360,8 +363,9 @@ def test_the_installed_command_reports_and_exits_as_main_does(tmp_path):
     result = subprocess.run(
         [str(script), str(TEMPLATES / "resource-tag-on-create.yaml"), str(bad)],
         capture_output=True, text=True, timeout=300,
-        env={**os.environ, "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"},
+        env={"PATH": str(tmp_path), "HOME": str(tmp_path)},
     )
+    assert shutil.which("node", path=str(tmp_path)) is None
     assert result.returncode == BAD_INPUT and result.stdout == ""
     assert result.stderr.strip().splitlines()[-1].startswith(f"emr-studio-check: {bad}: not a readable YAML")
     assert "Traceback" not in result.stderr
