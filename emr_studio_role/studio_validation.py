@@ -11,6 +11,7 @@ from typing import Any, List, Mapping, Optional, Sequence, Tuple
 
 from aws_cdk import Token
 from aws_cdk import aws_ec2 as ec2
+from aws_cdk.region_info import RegionInfo
 
 from .options import IdcUserAssignment, StudioAuthMode
 from .validation import check_bucket
@@ -205,6 +206,15 @@ def _check_auth(p: Mapping[str, Any], mode: Any) -> List[str]:
             f"idc_instance_arn: got {arn!r}; allowed: an IAM Identity Center instance ARN "
             "(arn:<partition>:sso:::instance/ssoins-<16 characters>)"
         )
+    elif _literal(arn) and p.get("stack") is not None:
+        region = p["stack"].region
+        partition = RegionInfo.get(region).partition if _literal(region) else None
+        if partition and arn.split(":")[1] != partition:
+            problems.append(
+                f"idc_instance_arn: got {arn!r}, in partition {arn.split(':')[1]!r}; allowed: an "
+                f"IAM Identity Center instance of the stack's partition {partition!r} (region "
+                f"{region}): arn:{partition}:sso:::instance/..."
+            )
     assignment = p["idc_user_assignment"]
     if assignment is not None and not isinstance(assignment, IdcUserAssignment):
         problems.append(

@@ -27,6 +27,7 @@ MODULES = [
     "emr_studio_role.options",
     "emr_studio_role.studio",
     "emr_studio_role.user_policies",
+    "emr_studio_role.user_statements",
     "emr_studio_role.statements",
     "emr_studio_role.errors",
     "emr_studio_role.checks",
