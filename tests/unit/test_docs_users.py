@@ -39,3 +39,21 @@ def test_every_broad_grant_of_the_advanced_policy_is_documented_row_by_row():
     section = TEXT[TEXT.index("### The advanced policy's broad grants"):]
     for grant in us.BROAD_GRANTS:
         assert "<br>".join(f"`{a}`" for a in grant.actions) in section
+
+
+def test_the_readme_names_exactly_the_studio_properties_whose_change_replaces_it():
+    """README, 'Changes that replace the Studio': the create-only properties of the resource
+    schema that the pinned cfn-lint ships."""
+    import json
+    import re
+
+    import cfnlint
+
+    schemas = Path(cfnlint.__file__).parent / "data" / "schemas"
+    provider = json.loads((schemas / "providers" / "us-east-1.json").read_text())
+    schema = json.loads((schemas / "resources" / f"{provider['AWS::EMR::Studio']}.json").read_text())
+    create_only = {p.rsplit("/", 1)[-1] for p in schema["createOnlyProperties"]}
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    section = readme[readme.index("**Changes that replace the Studio.**"):]
+    section = section[: section.index("A replaced Studio")]
+    assert set(re.findall(r"`([A-Z][A-Za-z]+)`", section)) == create_only
