@@ -124,7 +124,7 @@ class UserPolicyTooLarge(ValueError):
         super().__init__(
             f"the {level.name} user policy could reach {bound:,} characters (its sound size bound, "
             f"in its compact form), over IAM's {MANAGED_POLICY_MAX_CHARS:,} for "
-            f"a managed policy; the largest statements: {shown}. Allowed: fewer or shorter roles, "
+            f"a managed policy (the largest statements: {shown}); allowed: fewer or shorter roles, "
             "data buckets or Glue databases (a role created in this app counts at 37 characters "
             "plus its path and name, one imported by name or literal ARN at its length, any other "
             f"at {ROLE_ARN_MAX}); a session mapping takes one policy, so it cannot be split"
