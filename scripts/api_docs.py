@@ -28,6 +28,8 @@ MODULES = [
     "emr_studio_role.studio",
     "emr_studio_role.user_policies",
     "emr_studio_role.user_statements",
+    "emr_studio_role.user_notes",
+    "emr_studio_role.user_policy_size",
     "emr_studio_role.statements",
     "emr_studio_role.errors",
     "emr_studio_role.checks",

@@ -45,6 +45,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 import pytest
 
+from emr_studio_role import user_notes as un
 from emr_studio_role import user_statements as us
 from emr_studio_role.user_statements import UserPolicyLevel
 from scripts.deploy_local import Resolver
@@ -474,7 +475,7 @@ SCOPED = "idc-aws-scoped"
 
 def _notes() -> Dict[Tuple[int, UserPolicyLevel], Tuple[str, ...]]:
     out: Dict[Tuple[int, UserPolicyLevel], Tuple[str, ...]] = {}
-    for note in us.TABLE_NOTES:
+    for note in un.TABLE_NOTES:
         operation = _operation(note.operation)
         for level in note.levels:
             out[(operation.index, level)] = note.actions
@@ -1107,7 +1108,7 @@ def test_every_no_cell_denies_at_least_one_of_its_actions(user_verdicts) -> None
 def test_table_notes_are_exactly_the_yes_cells_the_policies_deny(user_verdicts) -> None:
     """Every Yes cell is Allowed for all its actions but the noted ones, and every noted action
     is really denied (a stale note fails here)."""
-    for note in us.TABLE_NOTES:
+    for note in un.TABLE_NOTES:
         operation = _operation(note.operation)
         assert set(note.actions) <= set(operation.actions), note
         for level in note.levels:

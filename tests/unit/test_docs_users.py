@@ -4,7 +4,7 @@ and 10 described them as narrowed), and the users' departures, table notes and b
 from pathlib import Path
 
 from emr_studio_role import statements as st
-from emr_studio_role import user_statements as us
+from emr_studio_role import user_notes as un
 
 TEXT = (Path(__file__).parents[2] / "docs" / "permissions.md").read_text()
 
@@ -24,20 +24,20 @@ def test_the_guarded_statements_rows_say_region_and_account_stay_star_as_synthes
 
 def test_every_departure_from_the_pages_user_policies_is_documented():
     section = TEXT[TEXT.index("### Where the user policies differ from the page"):]
-    for departure in us.DEPARTURES:
+    for departure in un.DEPARTURES:
         assert f"| `{departure.sid}` |" in section
 
 
 def test_every_table_note_is_documented_with_the_pages_words_and_the_choice():
     section = TEXT[TEXT.index("### The page's operations table against its own example policies"):]
-    for note in us.TABLE_NOTES:
+    for note in un.TABLE_NOTES:
         assert f"| {note.operation} | {', '.join(level.name for level in note.levels)} |" in section
         assert note.choice.replace("|", "\\|") in section
 
 
 def test_every_broad_grant_of_the_advanced_policy_is_documented_row_by_row():
     section = TEXT[TEXT.index("### The advanced policy's broad grants"):]
-    for grant in us.BROAD_GRANTS:
+    for grant in un.BROAD_GRANTS:
         assert "<br>".join(f"`{a}`" for a in grant.actions) in section
 
 
