@@ -1,5 +1,5 @@
 """``docs/permissions.md``, section *EMR Studio users*: generated from ``EmrStudio`` and the
-user-permission data (:mod:`emr_studio_role.user_statements`).
+user-permission data (:mod:`emr_studio_role.user_statements`, :mod:`emr_studio_role.user_notes`).
 
 Everything here is built by real constructs in an environment-agnostic stack and resolved;
 the departures from the page, the rows of the page's table its own example policies

