@@ -33,6 +33,7 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_secretsmanager as secretsmanager
 
 from . import statements as st
+from .docs_users import studio_user_sections
 from .limits import MANAGED_POLICIES_PER_ROLE, MANAGED_POLICY_MAX_CHARS
 from .role import EmrStudioServiceRole, GitSecretAccess, StudioCompute
 
@@ -218,6 +219,13 @@ def _spec_table(full: Example) -> List[str]:
             how = "narrowed from the page's `*`"
         elif all(isinstance(r, str) for r in spec.resources):
             how = "`*` as on the page"
+        elif all(
+            isinstance(r, st.ArnPattern) and r.region == "*" and r.account == "*" for r in spec.resources
+        ):
+            how = (
+                "exactly the page's ARN (`arn:<partition>:ec2:*:*:...`): only the partition is the stack's; "
+                "region and account stay `*` (the page: you must not change this statement)"
+            )
         else:
             how = "the page's ARN, with the stack's partition, region and account for `aws:*:*`"
         lines.append(
@@ -411,105 +419,9 @@ def generate() -> str:
         more,
         only=[sid for sids in STORAGE_OPERATIONS.values() for sid in sids],
     )
-    lines += _studio_user_sections()
+    lines += studio_user_sections(render_value, render_condition, _code)
     lines += ["", *_tagging_section()]
     return "\n".join(lines).rstrip("\n") + "\n"
-
-
-def _studio_user_sections() -> List[str]:
-    """``EmrStudio`` in Identity Center mode: the user role and the page's user policies."""
-    from aws_cdk import aws_ec2 as ec2
-
-    from . import user_policies as up
-    from .studio import EmrStudio, StudioAuthMode
-
-    app = App()
-    stack = Stack(app, "Docs")
-    vpc = ec2.Vpc.from_vpc_attributes(
-        stack, "Vpc", vpc_id=CfnParameter(stack, "VpcId").value_as_string,
-        availability_zones=["az"],
-        private_subnet_ids=[CfnParameter(stack, "SubnetId").value_as_string],
-    )
-    bucket = s3.Bucket.from_bucket_name(
-        stack, "Bucket", CfnParameter(stack, "BucketName").value_as_string
-    )
-    studio = EmrStudio(
-        stack, "Studio", vpc=vpc, subnets=vpc.private_subnets, bucket=bucket, prefix="studio/",
-        name="docs", auth_mode=StudioAuthMode.IAM_IDENTITY_CENTER,
-        git_secret_access=GitSecretAccess.USER_ROLE,
-    )
-    names = {stack.get_logical_id(studio.service_role.role.node.default_child): "ServiceRole"}
-
-    def text(value: Any) -> str:
-        out = render_value(value)
-        for logical_id, name in names.items():
-            out = out.replace(logical_id, name)
-        return out
-
-    def row(statement: Mapping[str, Any]) -> str:
-        condition = render_condition(statement.get("Condition"))
-        for logical_id, name in names.items():
-            condition = condition.replace(logical_id, name)
-        return (
-            f"| `{statement.get('Sid', '(no Sid)')}` | {_code(_as_list(statement['Action']))} "
-            f"| {_code(text(r) for r in _as_list(statement['Resource']))} | {condition} |"
-        )
-
-    assert studio.user_role is not None
-    trust = stack.resolve(studio.user_role.assume_role_policy.to_json())["Statement"]
-    git = stack.resolve(
-        studio.user_role.node.find_child("DefaultPolicy").document.to_json()  # type: ignore[attr-defined]
-    )["Statement"]
-    lines = [
-        "## EMR Studio users (`EmrStudio`)",
-        "",
-        "AWS's page *Configure EMR Studio user permissions*. `EmrStudio` in IAM Identity Center",
-        "mode makes a user role; each `add_session_mapping` attaches its session policy to it",
-        "(a session only narrows the role). `${ServiceRole.Arn}` is the Studio's service role.",
-        "",
-        "### User role trust policy",
-        "",
-        "| Sid | Principal | Action | Condition |",
-        "|---|---|---|---|",
-    ]
-    for statement in trust:
-        lines.append(
-            f"| `{statement.get('Sid')}` | `{text(statement['Principal']['Service'])}` "
-            f"| {_code(_as_list(statement['Action']))} | {render_condition(statement.get('Condition'))} |"
-        )
-    lines += [
-        "",
-        "With `git_secret_access=GitSecretAccess.USER_ROLE` the user role also gets (from",
-        "`grant_git_secret_read`):",
-        "",
-        *_STATEMENT_HEADER,
-        *[row(s) for s in git],
-        "",
-        "### Session policies: the page's example user policies",
-        "",
-        "`studio.user_policy(UserPolicyLevel.BASIC | INTERMEDIATE | ADVANCED)`, from",
-        "`emr_studio_role/user_policies.py`. Statements whose placeholder only you can fill",
-        "(EMR Serverless runtime roles, EMR on EKS execution roles) are in the policy only when",
-        "those roles are given (`serverless_runtime_roles=`, `eks_execution_roles=`); shown here",
-        "with `${RuntimeRole}` and `${EksExecutionRole}`.",
-        "",
-    ]
-    runtime = iam.Role.from_role_name(stack, "RuntimeRole", "RuntimeRole")
-    eks = iam.Role.from_role_name(stack, "EksExecutionRole", "EksExecutionRole")
-    for level in up.UserPolicyLevel:
-        made = studio.user_policy(
-            level, serverless_runtime_roles=[runtime], eks_execution_roles=[eks]
-        )
-        document = stack.resolve(made.policy.document.to_json())
-        lines += [f"#### {level.value}", "", *_STATEMENT_HEADER]
-        lines += [
-            row(s).replace(
-                "arn:${Partition}:iam::${Account}:role/RuntimeRole", "${RuntimeRole}"
-            ).replace("arn:${Partition}:iam::${Account}:role/EksExecutionRole", "${EksExecutionRole}")
-            for s in document["Statement"]
-        ]
-        lines.append("")
-    return lines
 
 
 def _tagging_section() -> List[str]:

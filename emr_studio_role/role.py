@@ -26,6 +26,7 @@ from . import statements as st
 from . import typecheck
 from . import validation as v
 from .errors import EmrStudioRoleValidationError
+from .grantees import other_account_problems, unsuccessful_problems
 from .guard import guard
 from .limits import (
     MANAGED_POLICIES_PER_ROLE,
@@ -541,6 +542,8 @@ class EmrStudioServiceRole(Construct):
         self._check_open("grant_git_secret_read")
         problems = typecheck.check("grantee", grantee, iam.IGrantable)
         problems += typecheck.check("level", level, SecretAccessLevel)
+        if not problems:
+            problems += other_account_problems("grant_git_secret_read", grantee, Stack.of(self))
         if problems:
             raise EmrStudioRoleValidationError(self.node.path, problems)
         spec = st.USER_GIT_SECRET_READ if level is SecretAccessLevel.USER else st.GIT_SECRET_READ
@@ -554,6 +557,9 @@ class EmrStudioServiceRole(Construct):
             resource_arns=self._secret_resources(),
             conditions={k: dict(v_) for k, v_ in spec.condition.items()},
         )
+        problems = unsuccessful_problems("grant_git_secret_read", grantee, grant)
+        if problems:  # nothing was added: CDK found no identity policy to add to
+            raise EmrStudioRoleValidationError(self.node.path, problems)
         if keys:
             iam.Grant.add_to_principal(
                 grantee=grantee,

@@ -397,13 +397,35 @@ class EmrStudio(Construct):
         *,
         serverless_runtime_roles: Sequence[iam.IRole] = (),
         eks_execution_roles: Sequence[iam.IRole] = (),
+        data_buckets: Sequence[s3.IBucket] = (),
+        glue_databases: Sequence[str] = (),
+        restrict_pass_role: bool = False,
     ) -> up.UserPolicy:
         """The page's ``level`` example user policy for this Studio, made once per level.
 
         The service role placeholder is this Studio's service role.  Statements for EMR
         Serverless runtime roles and EMR on EKS execution roles are in the policy only when
-        those roles are given (see :mod:`emr_studio_role.user_policies`); the first call
-        for a level decides.  Default level: ``BASIC``.  Refused after synth.
+        those roles are given (see :mod:`emr_studio_role.user_policies`).  A later call for
+        the same level returns the same policy when its arguments are the same, and is
+        refused when they differ.  In Identity Center mode with
+        ``git_secret_access=USER_ROLE`` the policy also holds the user role's Git secret
+        statements (a session is the intersection of role and session policy).  Making a
+        policy is refused after synth; reading one made before (the same level, no
+        arguments) is not.
+
+        :param level: ``BASIC`` (default), ``INTERMEDIATE`` or ``ADVANCED``.
+        :param serverless_runtime_roles: EMR Serverless runtime roles users may pass. Default:
+            none (the statement is left out). A wildcard in a role's ARN is refused.
+        :param eks_execution_roles: EMR on EKS execution roles of managed endpoints users may
+            use. Default: none (the statement is left out).
+        :param data_buckets: ADVANCED only: the Athena statement's S3 actions on these buckets
+            (and their objects) instead of the page's ``*``. Default: none (the page's form).
+        :param glue_databases: ADVANCED only: the Athena statement's Glue actions on this
+            account's Data Catalog in the stack's region, these databases and their tables,
+            instead of ``*``. Default: none (the page's form).
+        :param restrict_pass_role: ``iam:PassedToService`` on the PassRole statement: the
+            service role and ``EMR_DefaultRole_V2`` only to EMR, ``EMR_EC2_DefaultRole`` only
+            to EC2. Default: ``False`` (the page's form).
         """
         problems = (
             type_problems("level", level, up.UserPolicyLevel)
@@ -416,6 +438,9 @@ class EmrStudio(Construct):
             not problems
             and not serverless_runtime_roles
             and not eks_execution_roles
+            and not data_buckets
+            and not glue_databases
+            and not restrict_pass_role
             and self.node.try_find_child(f"{level.value}UserPolicy") is not None
         )
         if not reading:
@@ -424,6 +449,9 @@ class EmrStudio(Construct):
             level,
             serverless_runtime_roles=serverless_runtime_roles,
             eks_execution_roles=eks_execution_roles,
+            data_buckets=data_buckets,
+            glue_databases=glue_databases,
+            restrict_pass_role=restrict_pass_role,
         )
 
     def add_session_mapping(
@@ -443,7 +471,9 @@ class EmrStudio(Construct):
         :param identity_name: the user name or group display name in Identity Center (1 to
             256 characters).
         :param identity_type: ``"USER"`` or ``"GROUP"`` (or a :class:`SessionIdentityType`).
-        :param session_policy: an ``iam.IManagedPolicy``, e.g. :meth:`user_policy`'s ``.policy``.
+        :param session_policy: a customer-managed ``iam.IManagedPolicy``, e.g.
+            :meth:`user_policy`'s ``.policy``. An AWS managed policy is refused, and so is an
+            11th distinct policy (IAM's quota of 10 managed policies per role).
         """
         problems = check_session_mapping_args(identity_name, identity_type, session_policy)
         if problems and self.user_role is None:
@@ -463,7 +493,9 @@ class EmrStudio(Construct):
     def grant_create_presigned_url(self, grantee: iam.IGrantable) -> iam.Grant:
         """IAM mode: let ``grantee`` open this Studio (``CreateStudioPresignedUrl`` on its ARN),
         as *Assign a user or group to an EMR Studio* has it for IAM authentication.  Refused
-        after synth."""
+        after synth, and for a grantee the grant cannot reach: a principal without an identity
+        policy in this stack (``AnyPrincipal``, ``AccountRootPrincipal``, a service or ARN
+        principal) or a role of another account."""
         self._check_open("grant_create_presigned_url", type_problems("grantee", grantee, iam.IGrantable))
         return self._users.grant_create_presigned_url(grantee)
 

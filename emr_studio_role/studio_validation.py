@@ -17,6 +17,7 @@ from typing import Any, List, Mapping, Optional, Sequence, Set, Tuple
 from aws_cdk import Token
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
+from aws_cdk.region_info import RegionInfo
 
 from . import validation as v
 from .options import IdcUserAssignment, SessionIdentityType, StudioAuthMode, StudioCompute
@@ -113,7 +114,7 @@ def check_studio_props(p: Mapping[str, Any], *, stack: Any, role_types: Mapping[
     problems += _check_network(vpc, subnets, p, bad)
     problems += _check_text(p, bad)
     mode = None if "auth_mode" in bad else p["auth_mode"]
-    problems += _check_auth(p, mode, bad)
+    problems += _check_auth(p, mode, bad, stack)
     service_role = p["service_role"]
     if service_role is not None:
         problems += _check_service_role(p, service_role, subnets)
@@ -253,7 +254,7 @@ def _check_text(p: Mapping[str, Any], bad: Set[str]) -> List[str]:
     return problems
 
 
-def _check_auth(p: Mapping[str, Any], mode: Any, bad: Set[str]) -> List[str]:
+def _check_auth(p: Mapping[str, Any], mode: Any, bad: Set[str], stack: Any) -> List[str]:
     problems: List[str] = []
     url = None if "idp_auth_url" in bad else p["idp_auth_url"]
     relay = None if "idp_relay_state_parameter_name" in bad else p["idp_relay_state_parameter_name"]
@@ -309,6 +310,15 @@ def _check_auth(p: Mapping[str, Any], mode: Any, bad: Set[str]) -> List[str]:
             f"idc_instance_arn: got {_shown(arn)}; allowed: an IAM Identity Center instance ARN "
             "(arn:<partition>:sso:::instance/ssoins-<16 characters>)"
         )
+    elif _literal(arn) and stack is not None:
+        region = stack.region
+        partition = RegionInfo.get(region).partition if _literal(region) else None
+        if partition and arn.split(":")[1] != partition:
+            problems.append(
+                f"idc_instance_arn: got {_shown(arn)}, in partition {arn.split(':')[1]!r}; allowed: "
+                f"an IAM Identity Center instance of the stack's partition {partition!r} (region "
+                f"{region}): arn:{partition}:sso:::instance/..."
+            )
     return problems
 
 

@@ -163,6 +163,8 @@ class ArnShape:
     separator: str
     regional: bool = True
     example: str = ""
+    #: IAM: no region, but a 12-digit account (``arn:<partition>:iam::<account>:role/<name>``).
+    global_with_account: bool = False
 
 
 BUCKET_ARN = ArnShape("s3", ("",), "", regional=False, example="arn:<partition>:s3:::<bucket>")
@@ -170,6 +172,10 @@ KEY_ARN = ArnShape("kms", ("key",), "/", example="arn:<partition>:kms:<region>:<
 SECRET_ARN = ArnShape(
     "secretsmanager", ("secret",), ":",
     example="arn:<partition>:secretsmanager:<region>:<account>:secret:<name>",
+)
+ROLE_ARN = ArnShape(
+    "iam", ("role",), "/", regional=False, global_with_account=True,
+    example="arn:<partition>:iam::<account>:role/<name>",
 )
 
 
@@ -202,7 +208,12 @@ def check_arn(prop: str, arn: Any, shape: ArnShape) -> List[str]:
     if literal(service) and service != shape.service:
         problems.append(f"{wrong} (service {service!r}, expected {shape.service!r})")
         return problems
-    if not shape.regional:
+    if shape.global_with_account:
+        if literal(region) and region:
+            problems.append(f"{wrong} ({shape.service} ARNs have no region)")
+        if literal(account) and not ACCOUNT_RE.match(account):
+            problems.append(f"{wrong} (account {account!r} is not 12 digits)")
+    elif not shape.regional:
         if (literal(region) and region) or (literal(account) and account):
             problems.append(f"{wrong} ({shape.service} ARNs have no region or account)")
     else:

@@ -13,6 +13,8 @@
 //     "resourceAccount": "111122223333",                (default: the account in the resource ARN, else the principal's)
 //     "identityPolicies": [ {policy document}, ... ],   (default: none)
 //     "resourcePolicy": {policy document},              (optional: bucket / key / trust policy)
+//     "sessionPolicy": {policy document},               (optional: a role session's policy; the
+//                                                        principal is then an assumed-role ARN)
 //     "context": { "aws:ResourceTag/k": "true", ... }   (optional)
 //   }
 // stdout: a JSON array, one entry per request, in order:
@@ -54,7 +56,8 @@ async function evaluate(request) {
     })),
     serviceControlPolicies: [],
     resourceControlPolicies: [],
-    resourcePolicy: request.resourcePolicy ?? undefined
+    resourcePolicy: request.resourcePolicy ?? undefined,
+    sessionPolicy: request.sessionPolicy ?? undefined
   }
   let response
   try {

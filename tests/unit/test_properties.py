@@ -18,6 +18,10 @@ buckets, the longest value of each other attribute.
 
 ``make test`` runs a fixed set of 30 examples (derandomized) plus the ``@example`` cases
 below; ``make fuzz`` runs 500 random ones (EMR_STUDIO_HYPOTHESIS_PROFILE=fuzz).
+
+The same property holds for ``EmrStudio`` (below): 2 derandomized examples and 2 explicit ones
+in ``make test`` (a Studio takes about half a second to build and synthesize), 150 random
+ones in ``make fuzz``.
 """
 
 from __future__ import annotations
@@ -29,14 +33,24 @@ from typing import Any, Dict, List, Optional, Set, Tuple
 import pytest
 from aws_cdk import App, Aws, CfnParameter, Environment, Stack
 from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_secretsmanager as secretsmanager
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as hs
 
-from emr_studio_role import EmrStudioRoleValidationError, EmrStudioServiceRole, GitSecretAccess
+from emr_studio_role import (
+    EmrStudio,
+    EmrStudioRoleValidationError,
+    EmrStudioServiceRole,
+    GitSecretAccess,
+    StudioAuthMode,
+    UserPolicyLevel,
+)
 from emr_studio_role import statements as st
+from emr_studio_role import user_policies as up
+from emr_studio_role.limits import MANAGED_POLICY_MAX_CHARS
 from tests.helpers import FEATURE_FLAGS
 from tests.worst_case import (
     ACCOUNT,
@@ -532,3 +546,274 @@ def test_the_worst_case_page_policy_with_forty_listed_secrets_is_over_the_limit(
     ]
     per_secret = len('"arn:aws:secretsmanager:eu-west-1:111122223333:secret:",') + 60 + len("-AbCdEf")
     assert sum(sizes) > 40 * per_secret
+
+
+# ================================================================== EmrStudio (issue 15, part 3)
+#
+# The same property for the Studio: in IAM and Identity Center mode, with random session
+# mappings at each level (placeholders filled with created, imported and parameter roles, or
+# left unfilled), random network inputs (imported or parameter VPC and subnet ids, one to six
+# subnets, given or new security groups), Git secrets read by the service role or the users,
+# and a few inputs that must be refused (a wildcard role ARN, a sixth subnet). Every managed
+# policy the package creates (the service role's, the tagging resource's, the user policies)
+# fits 6,144 characters and its own bound with worst-case values, and holds no wildcard but
+# the page's (both pages) and the construct's own; or the Studio refuses clearly.
+
+
+settings.register_profile(
+    "emr-studio-studio-quick", max_examples=2, derandomize=True, database=None, **_COMMON
+)
+settings.register_profile("emr-studio-studio-fuzz", max_examples=150, **_COMMON)
+STUDIO_PROFILE = settings.get_profile(
+    "emr-studio-studio-fuzz"
+    if os.environ.get("EMR_STUDIO_HYPOTHESIS_PROFILE") == "fuzz"
+    else "emr-studio-studio-quick"
+)
+
+#: Worst case of a role ARN given as a parameter: the longest role ARN (path 512, name 64).
+ROLE_PARAMETER_VALUE = f"arn:{PARTITION}:iam::{ACCOUNT}:role/" + "p" * 510 + "/" + "r" * 64
+
+
+@dataclass(frozen=True)
+class MappingIn:
+    level: str
+    #: Runtime and EKS execution roles: "created" (iam.Role with a path), "name"
+    #: (from_role_name), "parameter" (from_role_arn of a CfnParameter), "wildcard"
+    #: (from_role_arn("arn:aws:iam::*:role/emr-*"): must be refused).
+    runtime: Tuple[str, ...] = ()
+    eks: Tuple[str, ...] = ()
+    restrict_pass_role: bool = False
+
+
+@dataclass(frozen=True)
+class StudioPlan:
+    env_bound: bool
+    identity_center: bool
+    user_role_git: bool
+    #: "literal" (vpc-/subnet- ids), "parameter" (CfnParameter ids)
+    network: str
+    subnets: int
+    given_groups: bool
+    mappings: Tuple[MappingIn, ...] = ()
+
+
+_ROLE_KINDS = hs.sampled_from(["created", "name", "name", "parameter"])
+mappings = hs.builds(
+    MappingIn,
+    hs.sampled_from([lv.name for lv in UserPolicyLevel]),
+    hs.lists(_ROLE_KINDS, max_size=2).map(tuple),
+    hs.lists(_ROLE_KINDS, max_size=1).map(tuple),
+    hs.booleans(),
+)
+
+
+@hs.composite
+def studio_plans(draw) -> StudioPlan:
+    hostile = draw(hs.sampled_from([None] * 8 + ["role", "subnets"]))
+    plan_mappings = draw(hs.lists(mappings, max_size=4))
+    if hostile == "role":
+        plan_mappings = [*plan_mappings, MappingIn("ADVANCED", runtime=("wildcard",))]
+    return StudioPlan(
+        env_bound=draw(hs.booleans()),
+        identity_center=draw(hs.booleans()),
+        user_role_git=draw(hs.booleans()),
+        network=draw(hs.sampled_from(["literal", "parameter"])),
+        subnets=6 if hostile == "subnets" else draw(hs.integers(1, 5)),
+        given_groups=draw(hs.booleans()),
+        mappings=tuple(plan_mappings),
+    )
+
+
+class BuiltStudio:
+    """The stack made from a Studio plan."""
+
+    def __init__(self, plan: StudioPlan) -> None:
+        self.plan = plan
+        self.app = App(context=FEATURE_FLAGS)
+        self.stack = Stack(self.app, "StudioPropertyStack", env=ENV if plan.env_bound else None)
+        self.parameters: Dict[str, str] = {}
+        self.n = 0
+        self.studio: Optional[EmrStudio] = None
+        #: Logical ID -> size bound of every user policy made.
+        self.user_bounds: Dict[str, int] = {}
+        self.refusals: List[str] = []
+
+    def _parameter(self, kind: str, value: str) -> str:
+        self.n += 1
+        pid = f"{kind}{self.n}"
+        self.parameters[pid] = value
+        return CfnParameter(self.stack, pid).value_as_string
+
+    def role(self, kind: str) -> iam.IRole:
+        self.n += 1
+        rid = f"Role{self.n}"
+        if kind == "created":
+            path = "/team/" + "x" * 40 + "/"
+            return iam.Role(self.stack, rid, assumed_by=iam.AccountRootPrincipal(), path=path)
+        if kind == "name":
+            return iam.Role.from_role_name(self.stack, rid, f"runtime-{self.n:02d}-" + "n" * 40)
+        if kind == "parameter":
+            return iam.Role.from_role_arn(self.stack, rid, self._parameter("RoleArn", ROLE_PARAMETER_VALUE))
+        assert kind == "wildcard"
+        return iam.Role.from_role_arn(self.stack, rid, "arn:aws:iam::*:role/emr-*")
+
+    def network(self) -> Tuple[ec2.IVpc, List[ec2.ISubnet]]:
+        plan = self.plan
+        if plan.network == "literal":
+            vpc_id = "vpc-0123456789abcdef0"
+            subnet_ids = [f"subnet-{i:017x}" for i in range(plan.subnets)]
+        else:
+            vpc_id = self._parameter("VpcId", "vpc-0123456789abcdef0")
+            subnet_ids = [self._parameter("SubnetId", f"subnet-{i:017x}") for i in range(plan.subnets)]
+        vpc = ec2.Vpc.from_vpc_attributes(self.stack, "Vpc", vpc_id=vpc_id, availability_zones=["a"])
+        subnets = [ec2.Subnet.from_subnet_id(self.stack, f"Subnet{i}", s) for i, s in enumerate(subnet_ids)]
+        return vpc, subnets
+
+    def build(self) -> bool:
+        plan = self.plan
+        vpc, subnets = self.network()
+        props: Dict[str, Any] = {}
+        if plan.given_groups:
+            props["engine_security_group"] = ec2.SecurityGroup.from_security_group_id(
+                self.stack, "Engine", "sg-0123456789abcdef0"
+            )
+            props["workspace_security_group"] = ec2.SecurityGroup.from_security_group_id(
+                self.stack, "Workspace", "sg-0fedcba9876543210"
+            )
+        if plan.user_role_git:
+            props["git_secret_access"] = GitSecretAccess.USER_ROLE
+        self.bucket = s3.Bucket.from_bucket_name(self.stack, "Notebooks", "notebooks-" + "b" * 50)
+        try:
+            self.studio = EmrStudio(
+                self.stack, "Studio", vpc=vpc, subnets=subnets,
+                bucket=self.bucket,
+                prefix="studio/",
+                auth_mode=StudioAuthMode.IAM_IDENTITY_CENTER if plan.identity_center else StudioAuthMode.IAM,
+                **props,
+            )
+        except EmrStudioRoleValidationError as e:
+            self.refusals.append(str(e))
+            return False
+        for i, mapping in enumerate(plan.mappings):
+            level = UserPolicyLevel[mapping.level]
+            try:
+                made = self.studio.user_policy(
+                    level,
+                    serverless_runtime_roles=[self.role(k) for k in mapping.runtime],
+                    eks_execution_roles=[self.role(k) for k in mapping.eks],
+                    restrict_pass_role=mapping.restrict_pass_role,
+                )
+                if plan.identity_center:
+                    self.studio.add_session_mapping(
+                        identity_name=f"group-{i}", identity_type="GROUP", session_policy=made.policy
+                    )
+            except EmrStudioRoleValidationError as e:
+                self.refusals.append(str(e))
+                continue
+            self.user_bounds[self.stack.resolve(made.policy.node.default_child.logical_id)] = made.size_bound
+        return True
+
+    def template(self) -> Dict[str, Any]:
+        return self.app.synth().get_stack_by_name(self.stack.stack_name).template
+
+
+def _user_page_wildcards(env_bound: bool) -> Set[str]:
+    """The user page's wildcard resources (emr_studio_role.user_statements), in every scope the
+    construct may render them."""
+    partitions = {PARTITION} | ({"aws"} if env_bound else set())  # a bound stack's is literal
+    regions = {REGION} | ({ENV.region} if env_bound else set())
+    accounts = {ACCOUNT} | ({ENV.account} if env_bound else set())
+    out = {"*"}
+    for p in partitions:
+        out |= {f"arn:{p}:s3:::*"}
+        for r in regions:
+            for a in accounts:
+                out |= {
+                    f"arn:{p}:ec2:{r}:{a}:vpc/*",
+                    f"arn:{p}:ec2:{r}:{a}:security-group/*",
+                    f"arn:{p}:secretsmanager:{r}:{a}:secret:emr-studio-*",
+                    f"arn:{p}:secretsmanager:{r}:{a}:secret:*",
+                    f"arn:{p}:s3:::aws-logs-{a}-{r}/elasticmapreduce/*",
+                    f"arn:{p}:emr-containers:{r}:{a}:/virtualclusters/*/endpoints/*",
+                }
+    return out
+
+
+#: Refusals the property accepts: each names the construct, the prop and what is allowed.
+_CLEAR_REFUSAL = ("EmrStudio at 'StudioPropertyStack/Studio'", "allowed:")
+
+
+def check_studio_plan(plan: StudioPlan) -> None:
+    built = BuiltStudio(plan)
+    ok = built.build()
+    for refusal in built.refusals:
+        assert all(part in refusal for part in _CLEAR_REFUSAL), refusal
+    if plan.subnets > 5:
+        assert not ok, "a sixth subnet must be refused"
+    if any("wildcard" in m.runtime + m.eks for m in plan.mappings):
+        assert any("holds a wildcard" in r for r in built.refusals), built.refusals
+    if not ok:
+        return
+    template = built.template()
+    wc = WorstCase(template, built.parameters)
+    studio = built.studio
+    assert studio is not None
+    role = studio.service_role
+    bounds = {
+        built.stack.get_logical_id(p.node.default_child): bound  # type: ignore[arg-type]
+        for p, bound in zip(role.policies, role.policy_size_bounds)
+    }
+    bounds.update(built.user_bounds)
+    allowed = _page_wildcards(wc, plan.env_bound) | _user_page_wildcards(plan.env_bound)
+    bucket = wc.value(built.stack.resolve(built.bucket.bucket_arn))
+    allowed.add(f"{bucket}/studio/*")
+    for logical_id, resource in (template.get("Resources") or {}).items():
+        if resource.get("Type") == "AWS::Logs::LogGroup":
+            allowed.add(wc.get_att(logical_id, "Arn"))
+    problems: List[str] = []
+    for logical_id, policy in managed_policies(template).items():
+        document = wc.tree(policy["Properties"]["PolicyDocument"])
+        length = iam_length(document)
+        if length > MANAGED_POLICY_MAX_CHARS:
+            problems.append(f"{logical_id}: {length} characters > IAM's {MANAGED_POLICY_MAX_CHARS}")
+        if logical_id in bounds and length > bounds[logical_id]:
+            problems.append(f"{logical_id}: {length} characters > the construct's bound {bounds[logical_id]}")
+        for resource in granted_resources(document):
+            if ("*" in resource or "?" in resource) and resource not in allowed:
+                problems.append(f"{logical_id}: wildcard the caller did not ask for: {resource[:160]}")
+    missing = set(built.user_bounds) - set(managed_policies(template))
+    if missing:
+        problems.append(f"user policies not in the template: {sorted(missing)}")
+    assert not problems, "\n".join(problems[:10])
+
+
+#: Issue 15, finding 1: the advanced policy with runtime and EKS roles (6,266+ characters before).
+ADVANCED_WITH_ROLES = StudioPlan(
+    env_bound=False, identity_center=True, user_role_git=True, network="parameter", subnets=5,
+    given_groups=False,
+    mappings=(MappingIn("ADVANCED", runtime=("name", "created"), eks=("name",)),),
+)
+#: Issue 19, item 2: a wildcard runtime role ARN (was written into iam:PassRole).
+WILDCARD_RUNTIME_ROLE = StudioPlan(
+    env_bound=True, identity_center=False, user_role_git=False, network="literal", subnets=1,
+    given_groups=True, mappings=(MappingIn("INTERMEDIATE", runtime=("wildcard",)),),
+)
+
+
+@settings(STUDIO_PROFILE)
+@given(studio_plans())
+@example(ADVANCED_WITH_ROLES)
+@example(WILDCARD_RUNTIME_ROLE)
+def test_every_studio_policy_fits_and_grants_no_unasked_wildcard_or_the_studio_refuses(plan):
+    check_studio_plan(plan)
+
+
+def test_the_studio_property_allows_the_user_pages_wildcards_only_in_the_stacks_scope():
+    allowed = _user_page_wildcards(env_bound=False)
+    assert f"arn:{PARTITION}:secretsmanager:{REGION}:{ACCOUNT}:secret:emr-studio-*" in allowed
+    assert "arn:aws:secretsmanager:*:*:secret:emr-studio-*" not in allowed
+    assert not {a for a in allowed if ":iam::" in a}
+
+
+def test_the_studio_property_counts_a_parameter_role_at_the_longest_role_arn():
+    assert len(ROLE_PARAMETER_VALUE) == up.ROLE_ARN_MAX
