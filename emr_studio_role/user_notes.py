@@ -32,7 +32,40 @@ class Departure:
     why: str
 
 
+#: Why the basic policy holds the intermediate policy's three EMR statements.
+_BASIC_WORKSPACES = (
+    "The page contradicts itself: its operations table says Yes for the basic policy on "
+    "creating, opening and attaching Workspaces, attaching EMR on EKS clusters, Git "
+    "repositories and debugging with application UIs, and its prose says the basic policy "
+    "'allows most EMR Studio actions, but does not let a user create new Amazon EMR "
+    "clusters'; but the basic policy's JSON (both copies of the page) has no elasticmapreduce: "
+    "or emr-containers: action, so a basic user could not even open a Workspace. The table "
+    "and the prose win: every action these statements add is in a row the table marks Yes "
+    "for basic (the IAM evaluator matrix checks every one), and none creates a cluster."
+)
+
 DEPARTURES: Tuple[Departure, ...] = (
+    Departure(
+        "AllowEMRBasicActions",
+        "Not in the basic policy (only in the intermediate and advanced ones).",
+        "In the basic policy too, as the intermediate policy has it; and beside it "
+        "`AllowEMRContainersBasicActions` and, when EKS execution roles are given, "
+        "`AllowRetrievingManagedEndpointCredentials`.",
+        _BASIC_WORKSPACES,
+    ),
+    Departure(
+        "AllowEMRContainersBasicActions",
+        "Not in the basic policy (only in the intermediate and advanced ones).",
+        "In the basic policy too, as the intermediate policy has it.",
+        _BASIC_WORKSPACES,
+    ),
+    Departure(
+        "AllowRetrievingManagedEndpointCredentials",
+        "Not in the basic policy (only in the intermediate and advanced ones).",
+        "In the basic policy too, as the intermediate policy has it (only when "
+        "`eks_execution_roles` are given, like the other levels).",
+        _BASIC_WORKSPACES,
+    ),
     Departure(
         "AllowAddingTagsOnSecretsWithEMRStudioPrefix",
         "secretsmanager:TagResource on secret:emr-studio-* with no condition.",
@@ -189,16 +222,6 @@ class TableNote:
     choice: str
 
 
-_BASIC_HAS_NO_EMR_ACTIONS = (
-    "The page's table says Yes for the basic policy, and its prose says the basic policy "
-    "'allows most EMR Studio actions', but the page's basic policy (both copies of the page) "
-    "has no elasticmapreduce: or emr-containers: action at all: the statements "
-    "AllowEMRBasicActions, AllowEMRContainersBasicActions and "
-    "AllowRetrievingManagedEndpointCredentials are only in the intermediate and advanced "
-    "policies. Choice: the basic policy is kept as the page writes it (a basic user can "
-    "create secrets, list buckets, read logs and collaborate, but not open a Workspace); use "
-    "INTERMEDIATE for these operations, or add the statements to a policy of your own."
-)
 _NO_EXECUTION_ROLE_KEY = (
     "The page's AllowRetrievingManagedEndpointCredentials allows "
     "emr-containers:GetManagedEndpointSessionCredentials only with StringEquals "
@@ -211,114 +234,9 @@ _NO_EXECUTION_ROLE_KEY = (
 
 TABLE_NOTES: Tuple[TableNote, ...] = (
     TableNote(
-        "Create and delete Workspaces",
-        (UserPolicyLevel.BASIC,),
-        (
-            "elasticmapreduce:CreateEditor",
-            "elasticmapreduce:DescribeEditor",
-            "elasticmapreduce:ListEditors",
-            "elasticmapreduce:DeleteEditor",
-        ),
-        _BASIC_HAS_NO_EMR_ACTIONS,
-    ),
-    TableNote(
-        "Access Workspaces",
-        (UserPolicyLevel.BASIC,),
-        (
-            "elasticmapreduce:DescribeEditor",
-            "elasticmapreduce:ListEditors",
-            "elasticmapreduce:StartEditor",
-            "elasticmapreduce:StopEditor",
-            "elasticmapreduce:OpenEditorInConsole",
-        ),
-        _BASIC_HAS_NO_EMR_ACTIONS,
-    ),
-    TableNote(
-        "Attach or detach existing Amazon EMR clusters",
-        (UserPolicyLevel.BASIC,),
-        (
-            "elasticmapreduce:AttachEditor",
-            "elasticmapreduce:DetachEditor",
-            "elasticmapreduce:ListClusters",
-            "elasticmapreduce:DescribeCluster",
-            "elasticmapreduce:ListInstanceGroups",
-            "elasticmapreduce:ListBootstrapActions",
-        ),
-        _BASIC_HAS_NO_EMR_ACTIONS,
-    ),
-    TableNote(
         "Attach or detach Amazon EMR on EKS clusters",
-        (UserPolicyLevel.BASIC,),
-        (
-            "elasticmapreduce:AttachEditor",
-            "elasticmapreduce:DetachEditor",
-            "emr-containers:ListVirtualClusters",
-            "emr-containers:DescribeVirtualCluster",
-            "emr-containers:ListManagedEndpoints",
-            "emr-containers:DescribeManagedEndpoint",
-            "emr-containers:GetManagedEndpointSessionCredentials",
-        ),
-        _BASIC_HAS_NO_EMR_ACTIONS,
-    ),
-    TableNote(
-        "Attach or detach Amazon EMR on EKS clusters",
-        (UserPolicyLevel.INTERMEDIATE, UserPolicyLevel.ADVANCED),
+        (UserPolicyLevel.BASIC, UserPolicyLevel.INTERMEDIATE, UserPolicyLevel.ADVANCED),
         ("emr-containers:GetManagedEndpointSessionCredentials",),
         _NO_EXECUTION_ROLE_KEY,
-    ),
-    TableNote(
-        "Debug Amazon EMR on EC2 jobs with persistent application user interfaces",
-        (UserPolicyLevel.BASIC,),
-        (
-            "elasticmapreduce:CreatePersistentAppUI",
-            "elasticmapreduce:DescribePersistentAppUI",
-            "elasticmapreduce:GetPersistentAppUIPresignedURL",
-            "elasticmapreduce:ListClusters",
-            "elasticmapreduce:ListSteps",
-            "elasticmapreduce:DescribeCluster",
-        ),
-        _BASIC_HAS_NO_EMR_ACTIONS,
-    ),
-    TableNote(
-        "Debug Amazon EMR on EC2 jobs with on-cluster application user interfaces",
-        (UserPolicyLevel.BASIC,),
-        ("elasticmapreduce:GetOnClusterAppUIPresignedURL",),
-        _BASIC_HAS_NO_EMR_ACTIONS,
-    ),
-    TableNote(
-        "Debug Amazon EMR on EKS job runs using the Spark History Server",
-        (UserPolicyLevel.BASIC,),
-        (
-            "elasticmapreduce:CreatePersistentAppUI",
-            "elasticmapreduce:DescribePersistentAppUI",
-            "elasticmapreduce:GetPersistentAppUIPresignedURL",
-            "emr-containers:ListVirtualClusters",
-            "emr-containers:DescribeVirtualCluster",
-            "emr-containers:ListJobRuns",
-            "emr-containers:DescribeJobRun",
-        ),
-        _BASIC_HAS_NO_EMR_ACTIONS,
-    ),
-    TableNote(
-        "Create and delete Git repositories",
-        (UserPolicyLevel.BASIC,),
-        (
-            "elasticmapreduce:CreateRepository",
-            "elasticmapreduce:DeleteRepository",
-            "elasticmapreduce:ListRepositories",
-            "elasticmapreduce:DescribeRepository",
-        ),
-        _BASIC_HAS_NO_EMR_ACTIONS,
-    ),
-    TableNote(
-        "Link and unlink Git repositories",
-        (UserPolicyLevel.BASIC,),
-        (
-            "elasticmapreduce:LinkRepository",
-            "elasticmapreduce:UnlinkRepository",
-            "elasticmapreduce:ListRepositories",
-            "elasticmapreduce:DescribeRepository",
-        ),
-        _BASIC_HAS_NO_EMR_ACTIONS,
     ),
 )

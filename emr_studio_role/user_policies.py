@@ -61,6 +61,7 @@ from .user_policy_size import (
     role_arn_bound,
 )
 from .user_statements import (
+    ADDED,
     ADDED_SIDS,
     ADVANCED,
     ALLOW_ADDING_EMR_TAGS_DURING_DEFAULT_SG_CREATION,
@@ -437,6 +438,7 @@ def build_user_policy(
 
 
 __all__ = [
+    "ADDED",
     "ADDED_SIDS",
     "ADVANCED",
     "ALLOW_ADDING_EMR_TAGS_DURING_DEFAULT_SG_CREATION",

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import Mapping, Sequence, Tuple, Union
+from typing import FrozenSet, Mapping, Sequence, Tuple, Union
 
 from .statements import EMR_SERVICE_PRINCIPAL, EMR_TAG_KEY, EMR_TAG_VALUE
 
@@ -411,10 +411,15 @@ ALLOW_ATHENA_SQL = _s(
     scoped_parts=ATHENA_SCOPED_PARTS,
 )
 
-#: The page's "Basic policy", in the page's order.  (The page's basic policy has no
-#: ``elasticmapreduce:`` Workspace actions, although its table says basic users can
-#: create Workspaces; it is kept as the page has it.)
+#: The page's "Basic policy", in the page's order, after the three statements of the
+#: intermediate policy that the page's table and prose give basic users (:data:`ADDED`):
+#: the page's basic policy has no ``elasticmapreduce:`` or ``emr-containers:`` action, although
+#: its table says Yes for the basic policy on creating, opening and attaching Workspaces, Git
+#: repositories and debugging, and its prose says it "allows most EMR Studio actions".
 BASIC: Tuple[UserStatementSpec, ...] = (
+    ALLOW_EMR_BASIC_ACTIONS,
+    ALLOW_EMR_CONTAINERS_BASIC_ACTIONS,
+    ALLOW_RETRIEVING_MANAGED_ENDPOINT_CREDENTIALS,
     ALLOW_DEFAULT_SG_CREATION_IN_VPC,
     ALLOW_ADDING_EMR_TAGS_DURING_DEFAULT_SG_CREATION,
     ALLOW_SECRET_MANAGER_LIST_SECRETS,
@@ -472,8 +477,22 @@ ADVANCED: Tuple[UserStatementSpec, ...] = (
     ALLOW_ATHENA_SQL,
 )
 
-#: The Sids this package adds to the page's example policies (:data:`DEPARTURES`).
-ADDED_SIDS = frozenset({ALLOW_S3_LIST_ALL_MY_BUCKETS.sid})
+#: The Sids this package adds to each level's example policy of the page (each is a
+#: documented departure, :data:`emr_studio_role.user_notes.DEPARTURES`).
+ADDED: Mapping[UserPolicyLevel, FrozenSet[str]] = {
+    UserPolicyLevel.BASIC: frozenset(
+        {
+            ALLOW_EMR_BASIC_ACTIONS.sid,
+            ALLOW_EMR_CONTAINERS_BASIC_ACTIONS.sid,
+            ALLOW_RETRIEVING_MANAGED_ENDPOINT_CREDENTIALS.sid,
+            ALLOW_S3_LIST_ALL_MY_BUCKETS.sid,
+        }
+    ),
+    UserPolicyLevel.INTERMEDIATE: frozenset({ALLOW_S3_LIST_ALL_MY_BUCKETS.sid}),
+    UserPolicyLevel.ADVANCED: frozenset(),
+}
+#: Every Sid this package adds to one of the page's example policies.
+ADDED_SIDS = frozenset().union(*ADDED.values())
 
 POLICIES: Mapping[UserPolicyLevel, Tuple[UserStatementSpec, ...]] = {
     UserPolicyLevel.BASIC: BASIC,

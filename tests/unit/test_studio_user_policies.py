@@ -36,10 +36,10 @@ def _build(level, **inputs):
     made = up.build_user_policy(stack, "Policy", level=level, inputs=inputs)
     # The page's form, statement by statement (the built policy merges its Resource '*'
     # statements when it could exceed 6,144 characters: tests below).
-    # The statements this package adds (up.ADDED_SIDS, documented departures) are left out
-    # here, where the page's own statements are compared with the page.
+    # The statements this package adds to the level (up.ADDED, documented departures) are
+    # left out here, where the page's own statements are compared with the page.
     statements = [
-        s for spec in up.POLICIES[level] if spec.sid not in up.ADDED_SIDS
+        s for spec in up.POLICIES[level] if spec.sid not in up.ADDED[level]
         for s in up.render_statements(stack, spec, inputs)
     ]
     return made, stack.resolve(statements)
@@ -195,3 +195,16 @@ def test_every_departure_from_the_page_names_a_statement_and_says_why():
     for departure in up.DEPARTURES:
         assert departure.sid and departure.page and departure.ours and departure.why
     assert up.ADDED_SIDS <= {d.sid for d in up.DEPARTURES}
+
+
+def test_the_basic_policy_holds_the_intermediate_policys_emr_statements_as_the_pages_table_says():
+    basic = {spec.sid: spec for spec in up.POLICIES[up.UserPolicyLevel.BASIC]}
+    intermediate = {spec.sid: spec for spec in up.POLICIES[up.UserPolicyLevel.INTERMEDIATE]}
+    for sid in ("AllowEMRBasicActions", "AllowEMRContainersBasicActions",
+                "AllowRetrievingManagedEndpointCredentials"):
+        assert basic[sid] == intermediate[sid]
+        assert sid in up.ADDED[up.UserPolicyLevel.BASIC]
+    # ... and nothing that creates a cluster (the page: basic "does not let a user create new
+    # Amazon EMR clusters").
+    actions = {a for spec in basic.values() for a in spec.actions}
+    assert not actions & {"elasticmapreduce:RunJobFlow", "servicecatalog:ProvisionProduct"}
