@@ -107,3 +107,14 @@ def test_the_role_keeps_what_it_tags_for_an_emr_studio_to_read():
     stack, role = role_stack(configure)
     assert role.vpc is stack.node.find_child("Vpc")
     assert role.security_groups == (stack.node.find_child("Sg"),)
+
+
+def test_selected_subnets_given_to_the_role_point_to_its_vpc_subnets_prop():
+    def configure(stack):
+        vpc = ec2.Vpc(stack, "Vpc", max_azs=1)
+        return {"vpc": vpc, "subnets": vpc.select_subnets()}
+
+    with pytest.raises(EmrStudioRoleValidationError) as err:
+        role_stack(configure)
+    (problem,) = [p for p in err.value.problems if p.startswith("subnets:")]
+    assert "pass vpc_subnets=ec2.SubnetSelection(...) with vpc, or selected.subnets" in problem

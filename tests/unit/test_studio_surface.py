@@ -217,6 +217,11 @@ def test_selected_subnets_are_refused_without_a_repr_of_them():
     assert "SelectedSubnets(" not in problem and "InterfaceDynamicProxy" not in problem
 
 
+def test_the_selected_subnets_hint_names_no_vpc_subnets_prop_that_emr_studio_does_not_have():
+    (problem,) = _problems(lambda s: _studio(s, vpc=(v := _vpc(s)), subnets=v.select_subnets()))
+    assert problem.endswith("(pass selected.subnets)") and "vpc_subnets" not in problem
+
+
 def test_a_vpc_among_the_subnets_is_named_by_its_path_not_a_proxy():
     (problem,) = _problems(lambda s: _studio(s, vpc=(v := _vpc(s)), subnets=[v]))
     assert problem.startswith("subnets[0]: got Vpc at 'TestStack/Vpc'")
