@@ -234,7 +234,11 @@ def hints_by_prop(props: Mapping[str, Any]) -> Dict[str, List[str]]:
             "subnets",
             f"subnets: got the result of vpc.select_subnets(...) ({len(subnets.subnets)} subnet(s)); "
             "allowed: a list of ec2.ISubnet ("
-            + ("pass vpc_subnets=ec2.SubnetSelection(...) with vpc, or " if "vpc_subnets" in props else "pass ")
+            + (
+                "pass vpc_subnets=ec2.SubnetSelection(...) with vpc, or "
+                if "vpc_subnets" in props
+                else "pass "
+            )
             + "selected.subnets)",
         )
     if isinstance(props.get("vpc_subnets"), (list, tuple)):
