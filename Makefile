@@ -75,9 +75,11 @@ synth: setup-synth
 	$(CDK) synth --no-notices --quiet
 	@ls cdk.out/*.template.json
 
-## test: the whole test suite
+## test: the whole test suite, on two worker processes (pytest-xdist; tests/conftest.py says how
+##   fixtures are shared between them); PYTEST_ARGS="-p no:xdist" runs it in one process
+PYTEST_WORKERS ?= 2
 test: setup
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
 
 ## fuzz: the property-based test (tests/unit/test_properties.py) with 500 random examples
 .PHONY: fuzz
