@@ -32,8 +32,12 @@ endif
 
 .PHONY: setup setup-synth synth test deploy-local lint docs bench floors dist clean distclean check-python
 
-## setup: everything `make test` needs (idempotent)
-setup: setup-synth $(VENV)/.dev-installed .venv-checkov/.installed node_modules/.dev-installed
+## setup: everything `make test` needs (idempotent). Its three independent installs (.venv with the
+##   test tools, checkov's .venv-checkov, node_modules with the evaluator) run in parallel, and
+##   node_modules is installed once, whole (not --omit=dev first).
+SETUP_PARTS := $(VENV)/.dev-installed .venv-checkov/.installed node_modules/.dev-installed
+setup: check-python
+	@$(MAKE) --no-print-directory -j 3 $(SETUP_PARTS)
 
 ## setup-synth: only what `make synth` needs
 setup-synth: $(VENV)/.installed node_modules/.installed
