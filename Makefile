@@ -14,6 +14,11 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3.11 python3.1
 VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip install --quiet --disable-pip-version-check
+# The Python packages are installed with uv (pinned here, put into each venv by pip): it
+# downloads in parallel and byte-compiles on every core; pip took about 2 minutes for what
+# a fresh clone's `make test` installs, uv about 40 s. $(call UV,<venv>) installs into <venv>.
+UV_VERSION := 0.13.9
+UV = $(1)/bin/uv pip install --quiet --python $(1)/bin/python --compile-bytecode
 export CDK_DISABLE_CLI_TELEMETRY := true
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 # The pinned CLI from package-lock.json, running the app with the venv's python.
@@ -50,17 +55,20 @@ check-python:
 
 $(VENV)/.installed: requirements.txt pyproject.toml | check-python
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PIP) -r requirements.txt
-	$(PIP) --no-deps -e .
+	$(PIP) uv==$(UV_VERSION)
+	$(call UV,$(VENV)) -r requirements.txt
+	$(call UV,$(VENV)) --no-deps -e .
 	touch $@
 
 $(VENV)/.dev-installed: requirements-dev.txt $(VENV)/.installed
-	$(PIP) -r requirements-dev.txt
+	test -x $(VENV)/bin/uv || $(PIP) uv==$(UV_VERSION)
+	$(call UV,$(VENV)) -r requirements-dev.txt
 	touch $@
 
 .venv-checkov/.installed: requirements-checkov.txt | check-python
 	test -x .venv-checkov/bin/python || $(PYTHON) -m venv .venv-checkov
-	.venv-checkov/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-checkov.txt
+	.venv-checkov/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(call UV,.venv-checkov) -r requirements-checkov.txt
 	touch $@
 
 # The CLI only (package.json "dependencies"); a full install from `make test` serves as well.
