@@ -34,6 +34,7 @@ changes anything, what would need more policies than the quota.
 from __future__ import annotations
 
 import enum
+import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -69,6 +70,7 @@ class ArnKind(enum.Enum):
     ANY = UNKNOWN_TOKEN_BOUND
 
 
+@functools.lru_cache(maxsize=4096)
 def bound_length(value: str, kind: ArnKind = ArnKind.ANY) -> int:
     """Upper bound of ``value``'s deployed length in a policy document, without its quotes.
 
@@ -135,6 +137,13 @@ def statement_bound(statement: Mapping[str, Any], kind_of: Mapping[str, Bound]) 
     if isinstance(resources, str):
         stmt["Resource"] = [resources]
     return _bound_json(stmt, kind_of) + 1
+
+
+@functools.lru_cache(maxsize=4096)
+def _first_resource_cost(shape: StatementShape, arn: str, kind: Bound) -> int:
+    """:func:`statement_bound` of ``shape`` with ``arn`` alone.  The same for every role of a
+    stack (its page statements hold the same ARNs), so computed once."""
+    return statement_bound(shape.body([arn]), {arn: kind})
 
 
 def resource_bound(arn: str, kind: Bound) -> int:
@@ -285,7 +294,7 @@ class PolicyPacker:
                     else:
                         slot.added[index][1].append(arn)
                 else:
-                    cost = statement_bound(shape.body([arn]), {arn: kind})
+                    cost = _first_resource_cost(shape, arn, kind)
                     if cost > room:
                         if slot.new and not slot.added:
                             raise ValueError(
