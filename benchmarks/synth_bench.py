@@ -590,6 +590,7 @@ def render(
         "A per instance counts the benchmark's own `s3.Bucket.from_bucket_name` (one round trip per",
         "role); \"the construct alone\" leaves it out. Goal: at most "
         f"{TRIPS_GOAL} per role at N=50.",
+        "",
     ]
     for r in rows:
         if r["n"] == 50:
