@@ -30,9 +30,10 @@ Parallel runs (``make test``: ``pytest -n 2 --dist loadfile --no-loadscope-reord
 
 Each xdist worker is a process with its own jsii runtime, so a session fixture is built
 once per worker that uses it, and a module's tests stay on one worker (``loadfile``: its
-module fixtures are built once).  A fixture that starts a tool and that several modules
-read (``cli_synth``, ``checkov_report``) goes through :func:`once_per_run`: the first
-worker that asks runs it, the others read its JSON result.  The longest modules are sent
+module fixtures are built once; :data:`UNITS` keeps the moto modules together).  A fixture
+that starts a tool and that several modules read (``cli_synth``, ``checkov_report``) goes
+through :func:`once_per_run`: the first worker that asks runs it, the others read its JSON
+result.  The longest modules are sent
 to workers first (:data:`FIRST`): add a new slow module there.  ``pytest -p no:xdist``
 (or plain ``pytest``) runs everything in one process, in the order of the files.
 """
@@ -213,13 +214,36 @@ FIRST = (
 )
 
 
+#: Modules that run on one worker as one unit: they share an expensive import (moto's), so
+#: that it is paid once.  (A fixture that several modules share uses :func:`once_per_run`.)
+UNITS = {
+    "tests/integration/test_deploy_local.py": "moto",
+    "tests/integration/test_stackset_local.py": "moto",
+}
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """``--dist loadfile``, with the modules of :data:`UNITS` joined into one unit each."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ModuleUnits(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return UNITS.get(module, module)
+
+    return ModuleUnits(config, log)
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list) -> None:
     """Under xdist (``-n``), the longest modules first; in a single process, change nothing.
 
-    (``--dist loadfile`` keeps each module on one worker.  Grouping across modules with
-    ``xdist_group`` and ``--dist loadgroup`` does not work with pytest 9.2's node ids,
-    pytest-xdist issue 1386: fixtures that several modules share use :func:`once_per_run`.)"""
+    (``--dist loadfile`` keeps each module on one worker, and :data:`UNITS` joins modules.
+    ``xdist_group`` marks and ``--dist loadgroup`` do not work with pytest 9.2's node ids,
+    pytest-xdist issue 1386.)"""
     if not hasattr(config, "workerinput"):
         return
     rank = {module: i for i, module in enumerate(FIRST)}
