@@ -14,6 +14,11 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3.11 python3.1
 VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip install --quiet --disable-pip-version-check
+# The Python packages are installed with uv (pinned here, put into each venv by pip): it
+# downloads in parallel and byte-compiles on every core; pip took about 2 minutes for what
+# a fresh clone's `make test` installs, uv about 40 s. $(call UV,<venv>) installs into <venv>.
+UV_VERSION := 0.13.9
+UV = $(1)/bin/uv pip install --quiet --python $(1)/bin/python --compile-bytecode
 export CDK_DISABLE_CLI_TELEMETRY := true
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 # The pinned CLI from package-lock.json, running the app with the venv's python.
@@ -32,8 +37,12 @@ endif
 
 .PHONY: setup setup-synth synth test deploy-local lint docs bench floors dist clean distclean check-python
 
-## setup: everything `make test` needs (idempotent)
-setup: setup-synth $(VENV)/.dev-installed .venv-checkov/.installed node_modules/.dev-installed
+## setup: everything `make test` needs (idempotent). Its three independent installs (.venv with the
+##   test tools, checkov's .venv-checkov, node_modules with the evaluator) run in parallel, and
+##   node_modules is installed once, whole (not --omit=dev first).
+SETUP_PARTS := $(VENV)/.dev-installed .venv-checkov/.installed node_modules/.dev-installed
+setup: check-python
+	@$(MAKE) --no-print-directory -j 3 $(SETUP_PARTS)
 
 ## setup-synth: only what `make synth` needs
 setup-synth: $(VENV)/.installed node_modules/.installed
@@ -46,17 +55,20 @@ check-python:
 
 $(VENV)/.installed: requirements.txt pyproject.toml | check-python
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PIP) -r requirements.txt
-	$(PIP) --no-deps -e .
+	$(PIP) uv==$(UV_VERSION)
+	$(call UV,$(VENV)) -r requirements.txt
+	$(call UV,$(VENV)) --no-deps -e .
 	touch $@
 
 $(VENV)/.dev-installed: requirements-dev.txt $(VENV)/.installed
-	$(PIP) -r requirements-dev.txt
+	test -x $(VENV)/bin/uv || $(PIP) uv==$(UV_VERSION)
+	$(call UV,$(VENV)) -r requirements-dev.txt
 	touch $@
 
 .venv-checkov/.installed: requirements-checkov.txt | check-python
 	test -x .venv-checkov/bin/python || $(PYTHON) -m venv .venv-checkov
-	.venv-checkov/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-checkov.txt
+	.venv-checkov/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(call UV,.venv-checkov) -r requirements-checkov.txt
 	touch $@
 
 # The CLI only (package.json "dependencies"); a full install from `make test` serves as well.
@@ -75,9 +87,12 @@ synth: setup-synth
 	$(CDK) synth --no-notices --quiet
 	@ls cdk.out/*.template.json
 
-## test: the whole test suite
+## test: the whole test suite, on two worker processes (pytest-xdist; tests/conftest.py says how
+##   fixtures are shared between them; -n 2 was faster than -n 3 on 2 cores);
+##   `make test PYTEST_XDIST=` runs it in one process; PYTEST_ARGS adds pytest options
+PYTEST_XDIST ?= -n 2 --dist loadfile --no-loadscope-reorder
 test: setup
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q $(PYTEST_XDIST) $(PYTEST_ARGS)
 
 ## fuzz: the property-based test (tests/unit/test_properties.py) with 500 random examples
 .PHONY: fuzz

@@ -61,7 +61,12 @@ FIXTURE = ROOT / "tests" / "fixtures" / "aws_page_policies.json"
 SIZES = (1, 10, 50, 100)
 GOAL = 1.10
 GOAL_SIZES = (1, 50)
+#: Round trips per role at N=50 (the construct alone, without the benchmark's bucket import).
+TRIPS_GOAL = 8
 KINDS = ("construct", "baseline")
+#: EmrStudio against the same resources written by hand around CfnStudio.
+STUDIO_SIZES = (1, 10)
+STUDIO_KINDS = ("studio", "studio_baseline")
 COUNTED = ("create", "get", "set", "sget", "sset", "invoke", "sinvoke", "sync_complete")
 
 # The part of docs/benchmarks.md that is measured by hand (``time make test``) and kept
@@ -128,28 +133,72 @@ def _cpu_now(node_pid: Optional[int]) -> float:
     return time.process_time() + (_proc_cpu_seconds(node_pid) if node_pid else 0.0)
 
 
+def _studio_by_hand(stack: Any, i: int, vpc: Any, subnets: Any, bucket: Any, page_policy: Any) -> None:
+    """What one ``EmrStudio`` (IAM mode, defaults) creates, written by hand: the page's two
+    security groups and their rules, a role trusting EMR with the page's policy (from the
+    page's JSON), and the ``CfnStudio``."""
+    from aws_cdk import aws_ec2 as ec2
+    from aws_cdk import aws_emr as emr
+    from aws_cdk import aws_iam as iam
+
+    workspace = ec2.SecurityGroup(stack, f"Workspace{i}", vpc=vpc, allow_all_outbound=False)
+    workspace.add_egress_rule(ec2.Peer.any_ipv4(), ec2.Port.tcp(443), "Git")
+    engine = ec2.SecurityGroup(stack, f"Engine{i}", vpc=vpc, allow_all_outbound=False)
+    engine.add_ingress_rule(workspace, ec2.Port.tcp(18888), "Workspaces")
+    workspace.add_egress_rule(engine, ec2.Port.tcp(18888), "Engine")
+    role = iam.Role(stack, f"Role{i}", assumed_by=iam.ServicePrincipal("elasticmapreduce.amazonaws.com"))
+    iam.ManagedPolicy(
+        stack, f"Policy{i}", document=iam.PolicyDocument.from_json(page_policy), roles=[role]
+    )
+    emr.CfnStudio(
+        stack,
+        f"Studio{i}",
+        name=f"studio-{i}",
+        auth_mode="IAM",
+        vpc_id=vpc.vpc_id,
+        subnet_ids=[s.subnet_id for s in subnets],
+        engine_security_group_id=engine.security_group_id,
+        workspace_security_group_id=workspace.security_group_id,
+        default_s3_location=f"s3://{bucket.bucket_name}/studio/",
+        service_role=role.role_arn,
+    )
+
+
 def worker(kind: str, n: int) -> Dict[str, Any]:
     """Build and synthesize one stack; return timings, round trips and template size."""
     from aws_cdk import App, Stack
+    from aws_cdk import aws_ec2 as ec2
     from aws_cdk import aws_iam as iam
     from aws_cdk import aws_s3 as s3
 
-    from emr_studio_role import EmrStudioServiceRole
+    from emr_studio_role import EmrStudio, EmrStudioServiceRole
 
     page_policy = json.loads(FIXTURE.read_text())["studio_policy"]
     counts = _install_counters()
     node_pid = _node_pid()
+    bucket_trips = 0
 
     with tempfile.TemporaryDirectory(prefix="bench-cdk-out-") as outdir:
         cpu0 = _cpu_now(node_pid)
         t0 = time.perf_counter()
         app = App(outdir=outdir)
         stack = Stack(app, "Bench")
+        if kind in STUDIO_KINDS:
+            # One imported VPC and two subnets, shared by every Studio (each has its bucket).
+            vpc = ec2.Vpc.from_vpc_attributes(
+                stack, "Vpc", vpc_id="vpc-0123456789abcdef0", availability_zones=["a", "b"]
+            )
+            subnets = [
+                ec2.Subnet.from_subnet_id(stack, f"Subnet{j}", f"subnet-0{j}23456789abcdef0")
+                for j in range(2)
+            ]
         for i in range(n):
             if kind == "construct":
+                before = sum(counts.values())
                 bucket = s3.Bucket.from_bucket_name(stack, f"Bucket{i}", f"notebooks-{i}")
+                bucket_trips += sum(counts.values()) - before
                 EmrStudioServiceRole(stack, f"Studio{i}", bucket=bucket, prefix="studio/")
-            else:
+            elif kind == "baseline":
                 role = iam.Role(
                     stack,
                     f"Role{i}",
@@ -161,6 +210,13 @@ def worker(kind: str, n: int) -> Dict[str, Any]:
                     document=iam.PolicyDocument.from_json(page_policy),
                     roles=[role],
                 )
+            else:
+                bucket = s3.Bucket.from_bucket_name(stack, f"Bucket{i}", f"notebooks-{i}")
+                if kind == "studio":
+                    EmrStudio(stack, f"Studio{i}", vpc=vpc, subnets=subnets, bucket=bucket,
+                              prefix="studio/", name=f"studio-{i}")
+                else:
+                    _studio_by_hand(stack, i, vpc, subnets, bucket, page_policy)
         t1 = time.perf_counter()
         cpu_built = _cpu_now(node_pid)
         built = dict(counts)
@@ -181,6 +237,7 @@ def worker(kind: str, n: int) -> Dict[str, Any]:
         "trips_construct": built,
         "trips_synth": synthed,
         "trips": sum(built.values()) + sum(synthed.values()),
+        "trips_bucket": bucket_trips,
         "template_chars": len(json.dumps(template, separators=(",", ":"))),
         "resources": len(template.get("Resources", {})),
     }
@@ -214,24 +271,35 @@ def _loadavg() -> str:
         return "n/a"
 
 
-def bench(sizes: List[int], runs: int, log: Any = sys.stderr) -> Dict[str, Any]:
+def _pairs(
+    sizes: List[int], runs: int, kinds: tuple, log: Any
+) -> Dict[int, Dict[str, List[Dict[str, Any]]]]:
     results: Dict[int, Dict[str, List[Dict[str, Any]]]] = {}
-    load_before = _loadavg()
-    started = time.perf_counter()
     for n in sizes:
-        results[n] = {k: [] for k in KINDS}
+        results[n] = {k: [] for k in kinds}
         for r in range(runs):
-            for kind in KINDS:  # A B A B ...
+            for kind in kinds:  # A B A B ...
                 s = run_sample(kind, n)
                 results[n][kind].append(s)
                 print(
-                    f"N={n:<3} run {r + 1}/{runs} {kind:<9} construct+synth {s['total_s']:6.2f}s "
+                    f"N={n:<3} run {r + 1}/{runs} {kind:<15} construct+synth {s['total_s']:6.2f}s "
                     f"cpu {s['cpu_s']:6.2f}s process {s['process_s']:6.2f}s trips {s['trips']}",
                     file=log,
                     flush=True,
                 )
+    return results
+
+
+def bench(
+    sizes: List[int], runs: int, log: Any = sys.stderr, studio_sizes: Optional[List[int]] = None
+) -> Dict[str, Any]:
+    load_before = _loadavg()
+    started = time.perf_counter()
+    results = _pairs(sizes, runs, KINDS, log)
+    studio = _pairs(list(STUDIO_SIZES if studio_sizes is None else studio_sizes), runs, STUDIO_KINDS, log)
     return {
         "results": results,
+        "studio": studio,
         "runs": runs,
         "load_before": load_before,
         "load_after": _loadavg(),
@@ -243,10 +311,10 @@ def _median(samples: List[Dict[str, Any]], key: str) -> float:
     return statistics.median(s[key] for s in samples)
 
 
-def summarize(data: Dict[str, Any]) -> List[Dict[str, Any]]:
+def summarize(data: Dict[str, Any], key: str = "results", kinds: tuple = KINDS) -> List[Dict[str, Any]]:
     rows = []
-    for n, by_kind in data["results"].items():
-        a, b = by_kind["construct"], by_kind["baseline"]
+    for n, by_kind in data[key].items():
+        a, b = by_kind[kinds[0]], by_kind[kinds[1]]
         row: Dict[str, Any] = {"n": n}
         for key in ("total_s", "construct_s", "synth_s", "cpu_s", "construct_cpu_s",
                     "synth_cpu_s", "process_s"):
@@ -254,6 +322,7 @@ def summarize(data: Dict[str, Any]) -> List[Dict[str, Any]]:
             row[f"b_{key}"] = _median(b, key)
             row[f"ratio_{key}"] = row[f"a_{key}"] / row[f"b_{key}"]
         row["a_trips"], row["b_trips"] = a[0]["trips"], b[0]["trips"]
+        row["a_trips_bucket"] = a[0].get("trips_bucket", 0)
         row["a_trips_construct"], row["a_trips_synth"] = a[0]["trips_construct"], a[0]["trips_synth"]
         row["b_trips_construct"], row["b_trips_synth"] = b[0]["trips_construct"], b[0]["trips_synth"]
         row["a_template"], row["b_template"] = a[0]["template_chars"], b[0]["template_chars"]
@@ -419,6 +488,7 @@ def render(
     sizes: Optional[Dict[str, Any]],
     mach: Dict[str, str],
     kept: str,
+    studio_rows: Optional[List[Dict[str, Any]]] = None,
 ) -> str:
     when = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
@@ -503,20 +573,63 @@ def render(
         "`invoke`, `sinvoke`, and `sync_complete` (the answer to a callback from Node into",
         "Python, here the construct's guarded-statement validation). Exact, not sampled.",
         "",
-        "| N | A total | A per instance | B total | B per instance | A while building | A during synth |",
-        "|---:|---:|---:|---:|---:|---|---|",
+        "| N | A total | A per instance | A per role (the construct alone) | B total | B per instance "
+        "| A while building | A during synth |",
+        "|---:|---:|---:|---:|---:|---:|---|---|",
     ]
     for r in rows:
         n = r["n"]
         lines.append(
-            f"| {n} | {r['a_trips']} | {r['a_trips'] / n:.1f} | {r['b_trips']} "
+            f"| {n} | {r['a_trips']} | {r['a_trips'] / n:.1f} "
+            f"| {(r['a_trips'] - r['a_trips_bucket']) / n:.1f} | {r['b_trips']} "
             f"| {r['b_trips'] / n:.1f} | {_trips(r['a_trips_construct'])} "
             f"| {_trips(r['a_trips_synth'])} |"
         )
+    lines += [
+        "",
+        "A per instance counts the benchmark's own `s3.Bucket.from_bucket_name` (one round trip per",
+        "role); \"the construct alone\" leaves it out. Goal: at most "
+        f"{TRIPS_GOAL} per role at N=50.",
+        "",
+    ]
+    for r in rows:
+        if r["n"] == 50:
+            alone = (r["a_trips"] - r["a_trips_bucket"]) / 50
+            verdict = "met" if alone <= TRIPS_GOAL else "**not met**"
+            lines.append(f"- N=50: {alone:.1f} round trips per role (the construct alone): goal {verdict}.")
+    if studio_rows:
+        lines += _studio_lines(studio_rows)
     if sizes is not None:
         lines += _size_lines(sizes)
     lines += ["", KEEP_BEGIN, kept.strip("\n"), KEEP_END, ""]
     return "\n".join(lines)
+
+
+def _studio_lines(rows: List[Dict[str, Any]]) -> List[str]:
+    lines = [
+        "",
+        "## Synth time: `EmrStudio` against the same resources written by hand",
+        "",
+        "- A: one stack with N `EmrStudio` (IAM mode, defaults), each on its own imported bucket",
+        "  (prefix `studio/`), all on one imported VPC and two imported subnets: each makes its",
+        "  service role (`EmrStudioServiceRole`), the page's two security groups and the `CfnStudio`.",
+        "- B: the same resources written by hand: the two security groups with the page's rules, a",
+        "  bare `iam.Role` trusting EMR with an `iam.ManagedPolicy` of the page's policy",
+        "  (`PolicyDocument.from_json`), and an `emr.CfnStudio` with the same properties.",
+        "- Same method as above (fresh process per sample, A B A B, medians).",
+        "",
+        "| N | A median (s) | B median (s) | **ratio A/B** | CPU-time ratio | A round trips per Studio "
+        "| B round trips per Studio | A template chars | B template chars |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        n = r["n"]
+        lines.append(
+            f"| {n} | {r['a_total_s']:.2f} | {r['b_total_s']:.2f} | **{r['ratio_total_s']:.2f}** "
+            f"| {r['ratio_cpu_s']:.2f} | {r['a_trips'] / n:.1f} | {r['b_trips'] / n:.1f} "
+            f"| {r['a_template']:,} | {r['b_template']:,} |"
+        )
+    return lines
 
 
 def _size_lines(sizes: Dict[str, Any]) -> List[str]:
@@ -592,6 +705,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--worker", nargs=2, metavar=("KIND", "N"), help=argparse.SUPPRESS)
     parser.add_argument("--sizes", nargs="+", type=int, default=list(SIZES))
+    parser.add_argument("--studio-sizes", nargs="*", type=int, default=list(STUDIO_SIZES))
     parser.add_argument("--runs", type=int, default=7, help="A/B pairs per N (default 7)")
     parser.add_argument("--write", type=Path, help="write the report (e.g. docs/benchmarks.md)")
     parser.add_argument("--no-size-report", action="store_true")
@@ -604,13 +718,14 @@ def main(argv: Optional[List[str]] = None) -> int:
         return 0
 
     mach = machine()
-    data = bench(args.sizes, args.runs)
+    data = bench(args.sizes, args.runs, studio_sizes=args.studio_sizes)
     rows = summarize(data)
+    studio_rows = summarize(data, "studio", STUDIO_KINDS)
     sizes = None if args.no_size_report else size_report()
     if args.json:
         args.json.write_text(json.dumps({"data": data, "rows": rows, "sizes": sizes}, indent=1, default=str))
     kept = _kept_section(args.write) if args.write else ""
-    report = render(data, rows, sizes, mach, kept)
+    report = render(data, rows, sizes, mach, kept, studio_rows)
     if args.write:
         args.write.parent.mkdir(parents=True, exist_ok=True)
         args.write.write_text(report)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import weakref
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import jsii
 from aws_cdk import (
@@ -40,16 +40,18 @@ RULE = "EmrStudio-GuardedStatementUnchanged"
 
 @dataclass
 class _Registered:
-    path: str
-    stack_artifact: str
-    #: The logical IDs of the role's managed policies (read at synth: more may be added).
-    policy_ids: Callable[[], Tuple[str, ...]]
+    #: The role construct (its path is read only for a message).
+    owner: IConstruct
+    #: The role's managed policies (read at synth: more may be added).
+    policies: Callable[[], Sequence[Any]]
     #: Sid -> the statement as CloudFormation renders it.
     expected: Dict[str, Any]
+    #: The logical IDs of ``policies``, filled in at synth.
+    policy_ids: Tuple[str, ...] = ()
 
     @property
-    def policies(self) -> Tuple[str, ...]:
-        return self.policy_ids()
+    def path(self) -> str:
+        return self.owner.node.path
 
 
 def normal(statement: Any) -> Any:
@@ -73,7 +75,8 @@ class GuardedStatementsCheck:
     """Validations plugin: every registered role's guarded statements, as synthesized."""
 
     def __init__(self) -> None:
-        self._roles: List[_Registered] = []
+        #: Per stack: its artifact id and its registered roles.
+        self._stacks: Dict[Stack, Tuple[str, List[_Registered]]] = {}
 
     @property
     def name(self) -> str:
@@ -87,8 +90,10 @@ class GuardedStatementsCheck:
     def rule_ids(self) -> Optional[List[str]]:
         return [RULE]
 
-    def register(self, entry: _Registered) -> None:
-        self._roles.append(entry)
+    def register(self, stack: Stack, entry: _Registered) -> None:
+        if stack not in self._stacks:
+            self._stacks[stack] = (stack.artifact_id, [])
+        self._stacks[stack][1].append(entry)
 
     def validate(self, context: IPolicyValidationContext) -> PolicyValidationPluginReport:
         templates = {}
@@ -97,35 +102,37 @@ class GuardedStatementsCheck:
             if name.endswith(".template.json"):
                 templates[name[: -len(".template.json")]] = path
         violations = []
-        for entry in self._roles:
-            path = templates.get(entry.stack_artifact)
+        for stack, (artifact, entries) in self._stacks.items():
+            path = templates.get(artifact)
             if path is None:
                 continue
             with open(path, encoding="utf-8") as f:
                 resources = json.load(f).get("Resources", {})
-            for problem, logical_id in problems_in(entry, resources):
-                violations.append(
-                    PolicyViolation(
-                        rule_name=RULE,
-                        description=problem,
-                        fix="Leave the page's guarded statements as EmrStudioServiceRole builds them.",
-                        severity="error",
-                        violating_resources=[
-                            PolicyViolatingResource(
-                                resource_logical_id=logical_id,
-                                template_path=path,
-                                locations=["Properties.PolicyDocument.Statement"],
-                            )
-                        ],
+            _read_policy_ids(stack, entries)
+            for entry in entries:
+                for problem, logical_id in problems_in(entry, resources):
+                    violations.append(
+                        PolicyViolation(
+                            rule_name=RULE,
+                            description=problem,
+                            fix="Leave the page's guarded statements as EmrStudioServiceRole builds them.",
+                            severity="error",
+                            violating_resources=[
+                                PolicyViolatingResource(
+                                    resource_logical_id=logical_id,
+                                    template_path=path,
+                                    locations=["Properties.PolicyDocument.Statement"],
+                                )
+                            ],
+                        )
                     )
-                )
         return PolicyValidationPluginReport(success=not violations, violations=violations)
 
 
 def problems_in(entry: _Registered, resources: Dict[str, Any]) -> List[Tuple[str, str]]:
     """``(message, logical id)`` for each guarded statement missing, duplicated or altered."""
     found: Dict[str, List[Tuple[str, Any]]] = {sid: [] for sid in entry.expected}
-    policies = entry.policies
+    policies = entry.policy_ids
     for logical_id in policies:
         document = resources.get(logical_id, {}).get("Properties", {}).get("PolicyDocument", {})
         statements = document.get("Statement", [])
@@ -157,22 +164,54 @@ def problems_in(entry: _Registered, resources: Dict[str, Any]) -> List[Tuple[str
     return out
 
 
-_CHECKS: weakref.WeakKeyDictionary[Stage, GuardedStatementsCheck] = weakref.WeakKeyDictionary()
+def _read_policy_ids(stack: Stack, entries: Sequence[_Registered]) -> None:
+    """Each entry's policy logical IDs, as the template has them (overrides included): a
+    policy's ARN is a ``Ref`` to it; all the roles of a stack in one ``resolve`` call."""
+    policies = [list(entry.policies()) for entry in entries]
+    refs = iter(stack.resolve([p.managed_policy_arn for ps in policies for p in ps]))
+    for entry, ps in zip(entries, policies):
+        entry.policy_ids = tuple(next(refs)["Ref"] for _ in ps)
 
 
-def guard(owner: IConstruct, policies: Callable[[], List[Any]], expected: Dict[str, Any]) -> None:
+#: Per stack: the check of its stage (one plugin per stage).
+_CHECKS: weakref.WeakKeyDictionary[Stack, GuardedStatementsCheck] = weakref.WeakKeyDictionary()
+#: Per stage: its check.
+_STAGE_CHECKS: weakref.WeakKeyDictionary[Stage, GuardedStatementsCheck] = weakref.WeakKeyDictionary()
+#: Per stack and network owner account: the guarded statements as CloudFormation renders them.
+_EXPECTED: weakref.WeakKeyDictionary[Stack, Dict[Any, Dict[str, Any]]] = weakref.WeakKeyDictionary()
+
+
+def expected_statements(
+    stack: Stack, key: Any, bodies: Callable[[], Dict[str, Any]]
+) -> Dict[str, Any]:
+    """``bodies()`` (Sid -> statement with tokens) resolved by ``stack``, once per stack and
+    ``key``: every role of a stack with the same ``key`` has the same guarded statements."""
+    known = _EXPECTED.setdefault(stack, {})
+    if key not in known:
+        unresolved = bodies()
+        known[key] = dict(zip(unresolved, stack.resolve(list(unresolved.values()))))
+    return known[key]
+
+
+def guard(
+    owner: IConstruct,
+    stack: Stack,
+    policies: Callable[[], Sequence[Any]],
+    expected: Dict[str, Any],
+) -> None:
     """Register ``owner``'s policies (``policies()`` is read at synth) and its guarded statements
-    (CloudFormation JSON) for the check at synth, adding the plugin to ``owner``'s stage once."""
-    stage = Stage.of(owner)
-    if stage is None:  # pragma: no cover - a construct outside any stage is never synthesized
-        return
-    check = _CHECKS.get(stage)
+    (CloudFormation JSON) for the check at synth, adding the plugin to ``stack``'s stage once.
+
+    Everything this needs from the jsii runtime is read once per stack (its stage, its
+    artifact id) or once per synth (the policies' logical IDs, for all roles at once)."""
+    check = _CHECKS.get(stack)
     if check is None:
-        check = _CHECKS[stage] = GuardedStatementsCheck()
-        Validations.of(stage).add_plugins(check)
-    stack = Stack.of(owner)
-
-    def ids() -> Tuple[str, ...]:
-        return tuple(stack.resolve([stack.get_logical_id(p.node.default_child) for p in policies()]))
-
-    check.register(_Registered(owner.node.path, stack.artifact_id, ids, expected))
+        stage = Stage.of(stack)
+        if stage is None:  # pragma: no cover - a construct outside any stage is never synthesized
+            return
+        check = _STAGE_CHECKS.get(stage)
+        if check is None:
+            check = _STAGE_CHECKS[stage] = GuardedStatementsCheck()
+            Validations.of(stage).add_plugins(check)
+        _CHECKS[stack] = check
+    check.register(stack, _Registered(owner, policies, expected))

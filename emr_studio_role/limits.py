@@ -34,6 +34,7 @@ changes anything, what would need more policies than the quota.
 from __future__ import annotations
 
 import enum
+import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -69,6 +70,7 @@ class ArnKind(enum.Enum):
     ANY = UNKNOWN_TOKEN_BOUND
 
 
+@functools.lru_cache(maxsize=4096)
 def bound_length(value: str, kind: ArnKind = ArnKind.ANY) -> int:
     """Upper bound of ``value``'s deployed length in a policy document, without its quotes.
 
@@ -137,6 +139,13 @@ def statement_bound(statement: Mapping[str, Any], kind_of: Mapping[str, Bound]) 
     return _bound_json(stmt, kind_of) + 1
 
 
+@functools.lru_cache(maxsize=4096)
+def _first_resource_cost(shape: StatementShape, arn: str, kind: Bound) -> int:
+    """:func:`statement_bound` of ``shape`` with ``arn`` alone.  The same for every role of a
+    stack (its page statements hold the same ARNs), so computed once."""
+    return statement_bound(shape.body([arn]), {arn: kind})
+
+
 def resource_bound(arn: str, kind: Bound) -> int:
     """What one more resource costs in a statement's ``Resource`` list."""
     return value_bound(arn, kind) + 3  # quotes and a comma
@@ -201,22 +210,49 @@ class PolicyPacker:
     """Packs statements into customer-managed policies of at most 6,144 characters (bounded).
 
     ``new_policy(n, statements)`` creates the ``n``-th policy (1-based) holding the given
-    ``iam.PolicyStatement`` list.  Statements go to the last policy while it has room, else
-    into a new one; a statement whose resources do not fit is split across policies.  A
-    call either adds everything or, when more than ``quota`` policies would be needed,
-    raises :class:`PolicyOverflowError` before it creates or changes anything.
+    ``iam.PolicyStatement`` list.  With ``as_document=True`` it is
+    ``new_policy(n, document, statements)``: the policy's leading fixed statements come as
+    JSON (``document``, for one ``iam.PolicyDocument.from_json``: one round trip to the
+    jsii runtime for all of them), and only the rest as handles.
+
+    Statements go to the last policy while it has room, else into a new one; a statement
+    whose resources do not fit is split across policies.  A call either adds everything
+    or, when more than ``quota`` policies would be needed, raises
+    :class:`PolicyOverflowError` before it creates or changes anything.
     """
 
     def __init__(
-        self, new_policy: Callable[[int, List[Any]], Any], *, quota: int = MANAGED_POLICIES_PER_ROLE
+        self,
+        new_policy: Callable[..., Any],
+        *,
+        quota: int = MANAGED_POLICIES_PER_ROLE,
+        as_document: bool = False,
     ) -> None:
         self._new_policy = new_policy
+        self._as_document = as_document
         self.quota = quota
         #: The policies, in order, and the size bound of each.
         self.policies: List[Any] = []
         self.bounds: List[int] = []
         #: The open statement of each shape in the last policy: (iam.PolicyStatement, used).
         self._open: Dict[StatementShape, Any] = {}
+
+    @staticmethod
+    def _statements(
+        added: Sequence[Tuple[StatementShape, List[str], bool]], as_json: int
+    ) -> Tuple[List[Dict[str, Any]], List[Any], Dict[StatementShape, Any]]:
+        """The first ``as_json`` statements as JSON, the rest as ``iam.PolicyStatement`` handles,
+        and the handles of the extendable ones by shape."""
+        from aws_cdk import aws_iam as iam
+
+        document = [shape.body(resources) for shape, resources, _ in added[:as_json]]
+        handles: List[Any] = []
+        opened: Dict[StatementShape, Any] = {}
+        for shape, resources, extendable in added[as_json:]:
+            handles.append(iam.PolicyStatement.from_json(shape.body(resources)))
+            if extendable:
+                opened[shape] = handles[-1]
+        return document, handles, opened
 
     # The plan is pure Python: nothing is created until it is known to fit.
     def _plan(
@@ -258,7 +294,7 @@ class PolicyPacker:
                     else:
                         slot.added[index][1].append(arn)
                 else:
-                    cost = statement_bound(shape.body([arn]), {arn: kind})
+                    cost = _first_resource_cost(shape, arn, kind)
                     if cost > room:
                         if slot.new and not slot.added:
                             raise ValueError(
@@ -293,8 +329,6 @@ class PolicyPacker:
         the last policy; a fixed one is always a statement of its own (split across
         policies when its resources do not fit).
         """
-        from aws_cdk import aws_iam as iam
-
         slots, where = self._plan(items, bounds or {})
         new_count = sum(1 for s in slots if s.new)
         needed = len(self.policies) + new_count
@@ -302,15 +336,18 @@ class PolicyPacker:
             raise PolicyOverflowError(needed)
         policy_of: List[Any] = []
         for slot in slots:
-            statements = []
-            opened: Dict[StatementShape, Any] = {}
-            for shape, resources, extendable in slot.added:
-                statement = iam.PolicyStatement.from_json(shape.body(resources))
-                statements.append(statement)
-                if extendable:
-                    opened[shape] = statement
+            # A new policy takes its leading fixed statements (the page's) as one document;
+            # only statements that a later call may extend need handles of their own.
+            fixed = next((i for i, (_, _, ext) in enumerate(slot.added) if ext), len(slot.added))
+            as_json = fixed if slot.new and self._as_document else 0
+            document, statements, opened = self._statements(slot.added, as_json)
             if slot.new:
-                self.policies.append(self._new_policy(len(self.policies) + 1, statements))
+                count = len(self.policies) + 1
+                self.policies.append(
+                    self._new_policy(count, document, statements)
+                    if self._as_document
+                    else self._new_policy(count, statements)
+                )
                 self.bounds.append(slot.used)
                 self._open = opened
             else:

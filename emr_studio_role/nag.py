@@ -8,7 +8,9 @@ construct is made.
 
 from __future__ import annotations
 
-from typing import Any, Iterable, List, Sequence, Tuple
+import re
+import weakref
+from typing import Any, Dict, Iterable, List, Sequence, Tuple
 
 from aws_cdk import Acknowledgment, Annotations, IPolicyValidationPlugin, Stack, Validations
 from constructs import IConstruct
@@ -121,6 +123,33 @@ def iam5_resource(stack: Stack, resource: str) -> str:
 def iam5_resources(stack: Stack, resources: Sequence[str]) -> List[str]:
     """:func:`iam5_resource` of each resource, resolved in one call to the jsii runtime."""
     return [_finding_id(_repr(r)) for r in stack.resolve(list(resources))]
+
+
+#: A CDK token in a string, e.g. ``${Token[AWS.Partition.12]}``.
+_TOKEN = re.compile(r"\$\{Token\[[^\]]*\]\}")
+#: Per stack: each token string seen, as cdk-nag prints it.
+_TOKEN_REPRS: weakref.WeakKeyDictionary[Stack, Dict[str, str]] = weakref.WeakKeyDictionary()
+
+
+def iam5_ids(stack: Stack, resources: Sequence[str]) -> Dict[str, str]:
+    """:func:`iam5_resource` of each resource, by resource.
+
+    A resource is literal text around tokens, and cdk-nag prints it as that text around
+    each token's own print (``<AWS::Partition>``, ``<Bucket.Arn>``); so each distinct token
+    is resolved once per stack, in one call for all of them, and every further ARN built
+    from known tokens (each role's bucket ARN with its prefix, on the same partition token)
+    costs no round trip to the jsii runtime."""
+    known = _TOKEN_REPRS.setdefault(stack, {})
+    todo = list(dict.fromkeys(t for r in resources for t in _TOKEN.findall(r) if t not in known))
+    if todo:
+        known.update(zip(todo, (_repr(v) for v in stack.resolve(todo))))
+    out = {}
+    for resource in resources:
+        parts = _TOKEN.split(resource)
+        tokens = _TOKEN.findall(resource)
+        text = parts[0] + "".join(known[t] + after for t, after in zip(tokens, parts[1:]))
+        out[resource] = _finding_id(text)
+    return out
 
 
 REPLICATION_REASON = (

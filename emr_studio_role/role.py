@@ -14,7 +14,7 @@ import weakref
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 import jsii
-from aws_cdk import ArnFormat, Stack
+from aws_cdk import Stack
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
@@ -25,9 +25,10 @@ from constructs import Construct, IValidation
 from . import statements as st
 from . import typecheck
 from . import validation as v
+from .arns import pattern_arn
 from .errors import EmrStudioRoleValidationError
 from .grantees import other_account_problems, unsuccessful_problems
-from .guard import guard
+from .guard import expected_statements, guard
 from .limits import (
     MANAGED_POLICIES_PER_ROLE,
     MANAGED_POLICY_MAX_CHARS,
@@ -38,11 +39,11 @@ from .limits import (
     StatementShape,
     statement_bound,
 )
-from .nag import acknowledge, iam5_resources
+from .nag import acknowledge, iam5_ids
 from .options import GitSecretAccess, SecretAccessLevel, StorageLocation, StudioCompute
 from .storage import Item, StorageLedger
 from .tagging import tag_studio_resources
-from .trust import studio_trust_principal, trust_conditions
+from .trust import studio_trust_principal
 
 __all__ = [
     "EmrStudioServiceRole",
@@ -52,7 +53,6 @@ __all__ = [
     "StudioCompute",
 ]
 
-_ARN_FORMATS = {"/": ArnFormat.SLASH_RESOURCE_NAME, ":": ArnFormat.COLON_RESOURCE_NAME}
 
 def grant_size_problems(spec: st.StatementSpec, secrets: List[str], keys: List[str]) -> List[str]:
     """A grant lands in the grantee's own policy (CDK's ``DefaultPolicy``, inline in a role):
@@ -72,19 +72,6 @@ def grant_size_problems(spec: st.StatementSpec, secrets: List[str], keys: List[s
         "a role's inline policies, where the grant goes): list fewer secrets, or use "
         "TAGGED_SECRETS"
     ]
-
-
-# Values that are the same for every EmrStudioServiceRole of one stack (format_arn
-# results, the trust conditions, cdk-nag finding ids) are computed once per stack: each
-# would otherwise cost a round trip to the jsii runtime for every role.
-_STACK_CACHES: weakref.WeakKeyDictionary[Stack, Dict[str, Any]] = weakref.WeakKeyDictionary()
-
-
-def _stack_cache(stack: Stack) -> Dict[str, Any]:
-    cache = _STACK_CACHES.get(stack)
-    if cache is None:
-        cache = _STACK_CACHES[stack] = {}
-    return cache
 
 
 #: Every prop's type, checked at runtime (``typecheck.py``).
@@ -191,7 +178,9 @@ class EmrStudioServiceRole(Construct):
             network_owner_account=network_owner_account, role_name=role_name, path=path,
             permissions_boundary=permissions_boundary, description=description,
         )
-        stack = Stack.of(self)
+        # Values the same for every role of a stack (its ARNs, the trust principal, cdk-nag
+        # finding ids, the guarded statements) are kept per stack by the modules that make them.
+        stack = scope if isinstance(scope, Stack) else Stack.of(self)
         self._stack = stack
         # Every prop's type and every value at once: a type error never hides a value error.
         problems = v.check_role_input(props, stack, PROP_TYPES)
@@ -227,27 +216,24 @@ class EmrStudioServiceRole(Construct):
         self._git_secrets = git_secrets
         self._storage = StorageLedger(PROP_TYPES)
 
-        cache = _stack_cache(stack)
-        if "trust" not in cache:
-            cache["trust"] = trust_conditions(stack)
         #: The ``iam.Role``.
         self.role = iam.Role(
             self,
             "Resource",
-            assumed_by=studio_trust_principal(stack, cache["trust"]),
+            assumed_by=studio_trust_principal(stack),
             role_name=role_name,
             path=path,
             permissions_boundary=permissions_boundary,
             description=description,
         )
-        self._packer = PolicyPacker(self._new_policy, quota=MANAGED_POLICIES_PER_ROLE)
+        self._packer = PolicyPacker(self._new_policy, quota=MANAGED_POLICIES_PER_ROLE, as_document=True)
 
         page = self.page_statements()
         items = [(self._shape(spec), self.resolve_resources(spec), False) for spec in page]
         decrypt = self._secret_key_statement()
         if decrypt is not None:
             items.append(decrypt)
-        storage, location, key_arn = self._plan_location(bucket, prefix, encryption_key)
+        storage, location, key_arn = self._plan_location(bucket, prefix, encryption_key, checked=True)
         workspace_arn = workspace_encryption_key.key_arn if workspace_encryption_key else None
         workspace_key = [] if workspace_arn == key_arn else self._storage.key_item(workspace_arn)
         touched = self._pack(items + storage + workspace_key, "the page's statements and storage")
@@ -273,9 +259,9 @@ class EmrStudioServiceRole(Construct):
             network_owner_account=network_owner_account,
         )
         if page:
-            guard(self, lambda: self.policies, self._guarded_expected())
+            guard(self, stack, lambda: self._packer.policies, self._guarded_expected())
         self._synthesized = False
-        self.node.add_validation(_MarkSynthesized(self))
+        _MarkSynthesized.of(stack).owners.append(self)
 
     # ------------------------------------------------------------- IGrantable
 
@@ -312,22 +298,7 @@ class EmrStudioServiceRole(Construct):
         return tuple(chosen)
 
     def _arn(self, pattern: st.ArnPattern, account: Optional[str] = None) -> str:
-        arns: Dict[Any, str] = _stack_cache(self._stack).setdefault("arns", {})
-        key = (pattern, account)
-        arn = arns.get(key)
-        if arn is None:
-            arn = self._stack.format_arn(
-                service=pattern.service,
-                resource=pattern.resource,
-                resource_name=pattern.resource_name,
-                region=pattern.region,
-                account=account if account is not None else pattern.account,
-                arn_format=(
-                    _ARN_FORMATS[pattern.separator] if pattern.resource_name is not None else None
-                ),
-            )
-            arns[key] = arn
-        return arn
+        return pattern_arn(self._stack, pattern, account)
 
     def _secret_resources(self) -> List[str]:
         if self.git_secret_access is GitSecretAccess.LISTED_SECRETS:
@@ -394,33 +365,29 @@ class EmrStudioServiceRole(Construct):
                     arn = r if isinstance(r, str) else self._arn(r, account)
                     arns.append(arn)
                     reasons.setdefault(arn, st.WILDCARD_REASONS[r])
-        ids = self._iam5_ids(arns)
+        ids = iam5_ids(self._stack, arns)
         findings: Dict[str, str] = {}
         for arn in arns:
             findings.setdefault(ids[arn], reasons[arn])
         return list(findings.items())
 
-    def _iam5_ids(self, arns: Sequence[str]) -> Dict[str, str]:
-        """``nag.iam5_resource`` of each ARN: one ``resolve`` round trip, cached per stack."""
-        known: Dict[str, str] = _stack_cache(self._stack).setdefault("iam5", {})
-        todo = [arn for arn in dict.fromkeys(arns) if arn not in known]
-        if todo:
-            known.update(zip(todo, iam5_resources(self._stack, todo)))
-        return {arn: known[arn] for arn in arns}
-
     def _guarded_expected(self) -> Dict[str, Any]:
         """The guarded statements as CloudFormation renders them (for ``guard.py``)."""
-        bodies = [self._shape(spec).body(self.resolve_resources(spec)) for spec in st.GUARDED_STATEMENTS]
-        resolved = self._stack.resolve(bodies)
-        return {spec.sid: body for spec, body in zip(st.GUARDED_STATEMENTS, resolved)}
+        return expected_statements(self._stack, self.network_owner_account, lambda: {
+            spec.sid: self._shape(spec).body(self.resolve_resources(spec))
+            for spec in st.GUARDED_STATEMENTS
+        })
 
     # ---------------------------------------------------------------- policies
 
-    def _new_policy(self, count: int, statements: List[iam.PolicyStatement]) -> iam.ManagedPolicy:
+    def _new_policy(
+        self, count: int, document: List[Dict[str, Any]], statements: List[iam.PolicyStatement]
+    ) -> iam.ManagedPolicy:
         return iam.ManagedPolicy(
             self,
             "Policy" if count == 1 else f"Policy{count}",
-            statements=statements,
+            document=iam.PolicyDocument.from_json({"Statement": document}) if document else None,
+            statements=statements or None,
             roles=[self.role],
             description=(
                 f"EMR Studio service role permissions, part {count} "
@@ -498,9 +465,11 @@ class EmrStudioServiceRole(Construct):
         refuse_after_synth(self, method)
 
     def _plan_location(
-        self, bucket: Any, prefix: Any, encryption_key: Any
+        self, bucket: Any, prefix: Any, encryption_key: Any, checked: bool = False
     ) -> Tuple[List[Item], StorageLocation, str]:
-        problems, items, location, key_arn = self._storage.plan(bucket, prefix, encryption_key)
+        problems, items, location, key_arn = self._storage.plan(
+            bucket, prefix, encryption_key, checked=checked
+        )
         if problems:
             raise EmrStudioRoleValidationError(self.node.path, problems)
         return items, location, key_arn
@@ -511,7 +480,7 @@ class EmrStudioServiceRole(Construct):
         """The cdk-nag IAM5 finding of a location's object ARN, on the policy that holds it."""
         if not object_arn.endswith("*") or not policies:
             return
-        (finding,) = self._iam5_ids([object_arn]).values()
+        (finding,) = iam5_ids(self._stack, [object_arn]).values()
         findings.setdefault(id(policies[0]), []).append((finding, st.OBJECT_WILDCARD_REASON))
 
     # ------------------------------------------------------------------ grants
@@ -594,12 +563,26 @@ def refuse_after_synth(owner: Construct, method: str, *, construct: str = "EmrSt
 
 @jsii.implements(IValidation)
 class _MarkSynthesized:
-    """Runs when the app is synthesized: from then on, a change to the role would not be in the
-    template (and CDK has frozen its statements), so the methods that change it refuse."""
+    """Runs when the app is synthesized: from then on, a change to a role (or a Studio) would not
+    be in the template (and CDK has frozen its statements), so the methods that change it refuse.
+    One per stack, for all its roles and Studios (a validation is three round trips to the jsii
+    runtime); :func:`refuse_after_synth` reads the mark."""
 
-    def __init__(self, owner: Construct) -> None:
-        self._owner = owner
+    _STACKS: weakref.WeakKeyDictionary[Stack, _MarkSynthesized] = weakref.WeakKeyDictionary()
+
+    def __init__(self) -> None:
+        #: The constructs whose methods refuse once the stack was synthesized.
+        self.owners: List[Construct] = []
+
+    @classmethod
+    def of(cls, stack: Stack) -> _MarkSynthesized:
+        marker = cls._STACKS.get(stack)
+        if marker is None:
+            marker = cls._STACKS[stack] = cls()
+            stack.node.add_validation(marker)
+        return marker
 
     def validate(self) -> List[str]:
-        self._owner._synthesized = True  # type: ignore[attr-defined]
+        for owner in self.owners:
+            owner._synthesized = True  # type: ignore[attr-defined]
         return []

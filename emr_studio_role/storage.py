@@ -32,22 +32,28 @@ class StorageLedger:
         self._granted: Dict[StatementShape, set] = {OBJECT: set(), BUCKET: set(), KEY: set()}
         #: Bounds of composite resources (object ARNs), for the packer.
         self.bounds: Dict[str, int] = {}
+        #: The last location planned and its bucket ARN (a read is a round trip to the jsii runtime).
+        self._planned: Tuple[Optional[StorageLocation], str] = (None, "")
 
     def plan(
-        self, bucket: Any, prefix: Any, encryption_key: Any
+        self, bucket: Any, prefix: Any, encryption_key: Any, *, checked: bool = False
     ) -> Tuple[List[str], List[Item], StorageLocation, str]:
-        """``(problems, items, location, key ARN or "")`` for one location; changes nothing."""
-        problems = typecheck.check_all(
-            {"bucket": bucket, "prefix": prefix, "encryption_key": encryption_key}, self._types
-        )
-        if not problems:
-            problems = v.check_location(bucket, prefix, encryption_key)
+        """``(problems, items, location, key ARN or "")`` for one location; changes nothing.
+        ``checked``: the caller has checked the location already (``validation.check_location``)."""
+        problems: List[str] = []
+        if not checked:
+            problems = typecheck.check_all(
+                {"bucket": bucket, "prefix": prefix, "encryption_key": encryption_key}, self._types
+            )
+            if not problems:
+                problems = v.check_location(bucket, prefix, encryption_key)
         if problems:
             return problems, [], None, ""  # type: ignore[return-value]
         key = encryption_key if encryption_key is not None else bucket.encryption_key
         norm = v.normalize_prefix(prefix)
         location = StorageLocation(bucket, norm, key)
         bucket_arn = bucket.bucket_arn
+        self._planned = (location, bucket_arn)
         key_arn = key.key_arn if key is not None else ""
         seen = self._seen.get((bucket_arn, norm, key_arn))
         if seen is not None:
@@ -75,7 +81,9 @@ class StorageLedger:
 
     def record(self, location: StorageLocation, key_arn: str, extra_keys: Sequence[str] = ()) -> None:
         """The policies took ``location`` (and ``extra_keys``): remember it."""
-        bucket_arn = location.bucket.bucket_arn
+        planned, bucket_arn = self._planned
+        if planned is not location:
+            bucket_arn = location.bucket.bucket_arn
         self._seen[(bucket_arn, location.prefix, key_arn)] = len(self.locations)
         self.locations.append(location)
         self._granted[OBJECT].add(f"{bucket_arn}/{location.prefix}*")

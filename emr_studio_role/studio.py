@@ -266,7 +266,7 @@ class EmrStudio(Construct):
         self._users.studio_id = self.studio.attr_studio_id
         self._users.studio_arn = self.studio.attr_arn
         self._synthesized = False
-        self.node.add_validation(_MarkSynthesized(self))
+        _MarkSynthesized.of(Stack.of(self)).owners.append(self)
 
     def _tag_what_the_role_does_not(
         self,

@@ -14,6 +14,7 @@ it at deploy time and removes the tag on delete.
 
 from __future__ import annotations
 
+import weakref
 from typing import List, Optional, Sequence, Tuple
 
 from aws_cdk import Annotations, Tags
@@ -38,9 +39,23 @@ _KINDS = {
 }
 
 
+#: Per resource: whether it is imported (two round trips to the jsii runtime to find out; the
+#: Studios and roles of a stack often share one VPC and its subnets).
+_IMPORTED: weakref.WeakKeyDictionary[IConstruct, bool] = weakref.WeakKeyDictionary()
+
+
 def is_imported(resource: IConstruct) -> bool:
     """True for a resource this app does not create (``from_lookup``, ``from_*_id``, ...)."""
-    return resource.node.default_child is None
+    try:
+        return _IMPORTED[resource]
+    except (KeyError, TypeError):
+        pass
+    imported = resource.node.default_child is None
+    try:
+        _IMPORTED[resource] = imported
+    except TypeError:  # pragma: no cover - an object that takes no weak reference
+        pass
+    return imported
 
 
 def _ids(kind: str, resource: IConstruct) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+import weakref
 
 from aws_cdk import Stack
 from aws_cdk import aws_iam as iam
@@ -39,7 +39,16 @@ def emr_service_principal_name(stack: Stack) -> str:
     return f"{EMR_SERVICE_PRINCIPAL.rsplit('.amazonaws.com', 1)[0]}.{stack.url_suffix}"
 
 
-def studio_trust_principal(stack: Stack, conditions: Mapping[str, Any]) -> iam.IPrincipal:
+_PRINCIPALS: weakref.WeakKeyDictionary[Stack, iam.IPrincipal] = weakref.WeakKeyDictionary()
+
+
+def studio_trust_principal(stack: Stack) -> iam.IPrincipal:
     """EMR's service principal (:func:`emr_service_principal_name`) for ``sts:AssumeRole``,
-    under :func:`trust_conditions` (computed by the caller, once per stack)."""
-    return iam.ServicePrincipal(emr_service_principal_name(stack), conditions=conditions)
+    under :func:`trust_conditions`.  The same for every role of a stack, so made once per
+    stack and shared (each part is a round trip to the jsii runtime)."""
+    principal = _PRINCIPALS.get(stack)
+    if principal is None:
+        principal = _PRINCIPALS[stack] = iam.ServicePrincipal(
+            emr_service_principal_name(stack), conditions=trust_conditions(stack)
+        )
+    return principal

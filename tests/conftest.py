@@ -1,17 +1,64 @@
-"""Session-scoped templates: each scenario is synthesized once and shared by the tests that read it."""
+"""Session-scoped synths and tool runs, shared by the tests that read them; and how the suite
+runs in parallel.
+
+How a test gets a template (read this before adding a test that synthesizes or runs a tool)
+-------------------------------------------------------------------------------------------
+
+* **One synth per configuration per session.**  The app's main configurations
+  (:data:`SCENARIOS`: ``default_template``, ``serverless_template``, ... and
+  ``scenario_templates`` for all of them), the Studio app (``own_vpc``, ``existing_vpc``)
+  are synthesized here, once, with the cdk-nag packs and EmrStudioChecks.  A test that reads
+  one of these templates takes the fixture; it never builds the same app again.  A new
+  configuration that several modules read gets a session fixture here; one that a single
+  module reads gets a ``scope="module"`` fixture in that module.  A test that needs an app of
+  its own builds it in process (``tests.helpers.app_stack``, ``role_stack``, ``studio_app_stack``):
+  the first synth of a process costs about 2 s (aws-cdk-lib's template validation starts),
+  every further one a few tenths.
+* **One run per tool per session.**  ``cli_synth`` runs the README's quick commands (the
+  one real ``npx cdk synth`` of the suite, and the two examples) once, in a folder of its
+  own: a test that needs a real CLI synth reads ``cli_synth.cdk_out``.  ``checkov_report``
+  runs checkov once over every template that tests check; ``tests.helpers.cfn_lint`` runs
+  cfn-lint in process (its start-up is paid once per worker).  Do not start another
+  ``npx cdk``, ``python app.py``, checkov or cfn-lint process: add your template to these.
+* **No shared output folder, no fixed port.**  Write under ``tmp_path`` /
+  ``tmp_path_factory`` (one base folder per worker), never into the clone; an ``App()``
+  without ``outdir`` writes into a fresh temporary folder.  AWS is moto in process
+  (``tests.helpers.offline_aws``), never a server on a port.
+
+Parallel runs (``make test``: ``pytest -n 2 --dist loadfile --no-loadscope-reorder``)
+-------------------------------------------------------------------------------------
+
+Each xdist worker is a process with its own jsii runtime, so a session fixture is built
+once per worker that uses it, and a module's tests stay on one worker (``loadfile``: its
+module fixtures are built once; :data:`UNITS` keeps the moto modules together).  A fixture
+that starts a tool and that several modules read (``cli_synth``, ``checkov_report``) goes
+through :func:`once_per_run`: the first worker that asks runs it, the others read its JSON
+result.  The longest modules are sent
+to workers first (:data:`FIRST`): add a new slow module there.  ``pytest -p no:xdist``
+(or plain ``pytest``) runs everything in one process, in the order of the files.
+"""
 
 from __future__ import annotations
 
+import json
 import os
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any, Callable
 
 import pytest
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: each worker computes its own
+    fcntl = None  # type: ignore[assignment]
 
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 os.environ.setdefault("CDK_DISABLE_CLI_TELEMETRY", "true")
 
 from aws_cdk.assertions import Template  # noqa: E402
 
-from tests.helpers import app_stack  # noqa: E402
+from tests.helpers import STUDIO_EXISTING_VPC, app_stack, checkov_run, studio_app_stack  # noqa: E402
 
 #: The app's main configurations, by name: the CDK context each one is synthesized with.
 SCENARIOS = {
@@ -73,3 +120,131 @@ def scenario_templates(
         "user_role_secrets": user_role_template,
         "collaboration_off": collab_off_template,
     }
+
+
+# --------------------------------------------------------------------------- the Studio app
+
+
+@pytest.fixture(scope="session")
+def own_vpc():
+    """``-c createStudio=true``: ``(EmrStudioStack, Template)``, its own VPC."""
+    return studio_app_stack({"createStudio": "true"})
+
+
+@pytest.fixture(scope="session")
+def existing_vpc():
+    """``-c createStudio=true`` on an existing VPC and subnets (``STUDIO_EXISTING_VPC``)."""
+    return studio_app_stack(dict(STUDIO_EXISTING_VPC, createStudio="true"))
+
+
+# --------------------------------------------------------------------------- tools, once each
+
+
+@pytest.fixture(scope="session")
+def checkov_report(scenario_templates, own_vpc, existing_vpc, tmp_path_factory):
+    """checkov, run once per run over the app's scenario templates and the Studio app's:
+    ``{template name: (failed checks, number passed)}`` (names: the keys of
+    ``scenario_templates``, ``own_vpc``, ``existing_vpc``, and ``canary``, a bucket that must
+    fail), and ``"_output"``: the raw report."""
+
+    def run():
+        out = tmp_path_factory.mktemp("checkov-templates")
+        templates = {name: t.to_json() for name, t in scenario_templates.items()}
+        templates.update(own_vpc=own_vpc[1].to_json(), existing_vpc=existing_vpc[1].to_json())
+        # A template checkov must fail (no encryption, no logging, no versioning), so that a
+        # run that reads nothing is noticed (tests/unit/test_lint.py).
+        templates["canary"] = {"Resources": {"Bucket": {"Type": "AWS::S3::Bucket"}}}
+        for name, template in templates.items():
+            (out / f"{name}.template.json").write_text(json.dumps(template, indent=1))
+        by_file, output = checkov_run(out)
+        report = {name[: -len(".template.json")]: result for name, result in by_file.items()}
+        report["_output"] = output
+        return report
+
+    return once_per_run(tmp_path_factory, "checkov_report", run)
+
+
+@pytest.fixture(scope="session")
+def cli_synth(tmp_path_factory):
+    """The README's quick commands (``tests/readme.py``), run as written once per run in a
+    folder of their own; ``.cdk_out`` is the cloud assembly of their ``npx cdk synth``."""
+    from tests.readme import ReadmeRun, run_quick_commands
+
+    def run():
+        return {k: str(v) if isinstance(v, Path) else v
+                for k, v in asdict(run_quick_commands(tmp_path_factory.mktemp("readme-clone"))).items()}
+
+    done = once_per_run(tmp_path_factory, "cli_synth", run)
+    return ReadmeRun(**{**done, "cdk_out": Path(done["cdk_out"])})
+
+
+# --------------------------------------------------------------------------- parallel runs
+
+
+def once_per_run(tmp_path_factory: pytest.TempPathFactory, name: str, compute: Callable[[], Any]) -> Any:
+    """``compute()`` (a JSON value) once for the whole run, whichever worker asks first.
+
+    Under xdist every worker has its own session; the first one to ask computes and writes
+    the value next to the workers' temporary folders, the others wait for it and read it.
+    Without xdist this is ``compute()``."""
+    if os.environ.get("PYTEST_XDIST_WORKER") is None or fcntl is None:
+        return compute()
+    shared = tmp_path_factory.getbasetemp().parent  # the run's folder, above each worker's own
+    result = shared / f"{name}.json"
+    with open(shared / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if result.exists():
+            return json.loads(result.read_text())
+        value = compute()
+        result.write_text(json.dumps(value))
+        return value
+
+
+#: Modules sent to workers first, longest first: a worker that got one of them last would
+#: finish long after the other.  Every other module follows, in the order of the files.
+FIRST = (
+    "tests/unit/test_readme_commands.py",
+    "tests/unit/test_properties.py",
+    "tests/unit/test_lint.py",
+    "tests/integration/test_deploy_local.py",
+    "tests/integration/test_iam_semantics.py",
+    "tests/unit/test_packaging.py",
+    "tests/unit/test_studio_app.py",
+    "tests/integration/test_stackset_local.py",
+)
+
+
+#: Modules that run on one worker as one unit: they share an expensive import (moto's), so
+#: that it is paid once.  (A fixture that several modules share uses :func:`once_per_run`.)
+UNITS = {
+    "tests/integration/test_deploy_local.py": "moto",
+    "tests/integration/test_stackset_local.py": "moto",
+}
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """``--dist loadfile``, with the modules of :data:`UNITS` joined into one unit each."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ModuleUnits(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return UNITS.get(module, module)
+
+    return ModuleUnits(config, log)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list) -> None:
+    """Under xdist (``-n``), the longest modules first; in a single process, change nothing.
+
+    (``--dist loadfile`` keeps each module on one worker, and :data:`UNITS` joins modules.
+    ``xdist_group`` marks and ``--dist loadgroup`` do not work with pytest 9.2's node ids,
+    pytest-xdist issue 1386.)"""
+    if not hasattr(config, "workerinput"):
+        return
+    rank = {module: i for i, module in enumerate(FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::", 1)[0], len(FIRST)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple
 
 from aws_cdk import App, Environment, Stack, Validations
 from aws_cdk import aws_kms as kms
@@ -45,6 +45,28 @@ def app_stack(
     if nag:
         Validations.of(app).add_plugins(*nag_plugins(app), EmrStudioChecks())
     return app, stack
+
+
+#: The Studio app (-c createStudio=true) on an existing VPC and subnets, by ID.
+STUDIO_EXISTING_VPC = {
+    "vpcId": "vpc-0123456789abcdef0",
+    "subnetIds": "subnet-0aaaaaaaaaaaaaaaa,subnet-0bbbbbbbbbbbbbbbb",
+    "authMode": "IAM_IDENTITY_CENTER",
+}
+
+
+def studio_app_stack(context: Mapping[str, Any]) -> Tuple[Stack, Template]:
+    """The app with -c createStudio=true (EmrStudioStack), as app.py builds it, synthesized with
+    the four cdk-nag packs and EmrStudioChecks (raises on any unacknowledged finding)."""
+    from emr_studio_role.studio_stack import EmrStudioStack, StudioAppConfig
+
+    app = App(context={**FEATURE_FLAGS, **dict(context)})
+    stack = EmrStudioStack(
+        app, "EmrStudioStack", config=StudioAppConfig.from_context(app.node.try_get_context)
+    )
+    Validations.of(app).add_plugins(*nag_plugins(app), EmrStudioChecks())
+    app.synth()
+    return stack, Template.from_stack(stack)
 
 
 def role_stack(
@@ -132,9 +154,12 @@ def imported_key(stack: Stack, id: str, key_id: str = "1234abcd-12ab-34cd-56ef-1
 CHECKOV = Path(__file__).parents[1] / ".venv-checkov" / "bin" / "checkov"
 
 
-def checkov_results(template_dir: Path) -> Tuple[List[Dict[str, Any]], int, str]:
-    """Run checkov on the CloudFormation templates in ``template_dir``, offline:
-    ``(failed checks, number passed, raw output)``."""
+def checkov_run(template_dir: Path) -> Tuple[Dict[str, Tuple[List[Dict[str, Any]], int]], str]:
+    """Run checkov once, offline, on every CloudFormation template in ``template_dir``:
+    ``({file name: (failed checks, number passed)}, raw output)``.
+
+    checkov takes about 2.5 s to start and little per template: run it once over all the
+    templates that tests check (``tests/conftest.py``: ``checkov_report``)."""
     import os
     import subprocess
 
@@ -142,14 +167,52 @@ def checkov_results(template_dir: Path) -> Tuple[List[Dict[str, Any]], int, str]
     env = {**os.environ, "BC_SKIP_MAPPING": "TRUE", "CHECKOV_RUN_SCA_PACKAGE_SCAN_V2": "false"}
     result = subprocess.run(
         [str(CHECKOV), "-d", str(template_dir), "--framework", "cloudformation",
-         "--skip-download", "--quiet", "--compact", "-o", "json"],
+         "--skip-download", "--compact", "-o", "json"],  # not --quiet: it drops the passed checks
         capture_output=True, text=True, env=env,
     )
     report = json.loads(result.stdout)
     reports = report if isinstance(report, list) else [report]
-    failed = [c for r in reports for c in r.get("results", {}).get("failed_checks", [])]
-    passed = sum(r.get("summary", {}).get("passed", 0) for r in reports)
-    return failed, passed, result.stdout
+    by_file: Dict[str, Tuple[List[Dict[str, Any]], int]] = {
+        p.name: ([], 0) for p in template_dir.glob("*.template.json")
+    }
+    for r in reports:
+        results = r.get("results", {})
+        for check in results.get("failed_checks", []):
+            by_file[Path(check["file_path"]).name][0].append(check)
+        for check in results.get("passed_checks", []):
+            failed, passed = by_file[Path(check["file_path"]).name]
+            by_file[Path(check["file_path"]).name] = (failed, passed + 1)
+    return by_file, result.stdout
+
+
+def checkov_results(template_dir: Path) -> Tuple[List[Dict[str, Any]], int, str]:
+    """Run checkov on the CloudFormation templates in ``template_dir``, offline:
+    ``(failed checks, number passed, raw output)``."""
+    by_file, output = checkov_run(template_dir)
+    failed = [c for f, _ in by_file.values() for c in f]
+    return failed, sum(p for _, p in by_file.values()), output
+
+
+def cfn_lint(files: Sequence[Path], *options: str) -> List[str]:
+    """What ``cfn-lint <options> -- <files>`` reports (nothing: its exit code is 0), run in this
+    process: cfn-lint's import and start-up (about 1 s) are paid once per process, not per run."""
+    return [str(m) for m in _cfn_lint_matches(files, *options)]
+
+
+def cfn_lint_findings(files: Sequence[Path], *options: str) -> List[Dict[str, Any]]:
+    """:func:`cfn_lint`'s findings as ``cfn-lint --format json`` prints them (``Rule.Id``,
+    ``Message``, ``Location.Path`` ...), run in this process."""
+    from cfnlint.formatters import JsonFormatter
+
+    encode = JsonFormatter.CustomEncoder().default
+    return [encode(m) for m in _cfn_lint_matches(files, *options)]
+
+
+def _cfn_lint_matches(files: Sequence[Path], *options: str) -> List[Any]:
+    from cfnlint.config import ConfigMixIn
+    from cfnlint.runner import Runner
+
+    return list(Runner(ConfigMixIn([*options, "--", *map(str, files)])).run())
 
 
 @contextlib.contextmanager

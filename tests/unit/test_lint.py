@@ -7,11 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import checkov_results
+from tests.helpers import cfn_lint
 
 ROOT = Path(__file__).parents[2]
-CFN_LINT = Path(sys.executable).parent / "cfn-lint"
-CHECKOV = ROOT / ".venv-checkov" / "bin" / "checkov"
 
 
 @pytest.fixture(scope="module")
@@ -23,15 +21,16 @@ def template_dir(scenario_templates, tmp_path_factory):
 
 
 def test_cfn_lint_reports_nothing(template_dir):
-    files = sorted(str(p) for p in template_dir.glob("*.template.json"))
-    result = subprocess.run([str(CFN_LINT), *files], capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout + result.stderr
+    files = sorted(template_dir.glob("*.template.json"))
+    assert len(files) == 5
+    assert cfn_lint(files) == []
 
 
-def test_checkov_reports_no_failed_check(template_dir):
-    failed, passed, output = checkov_results(template_dir)
-    assert failed == [], [(c["check_id"], c["resource"]) for c in failed]
-    assert passed > 0, output[:2000]
+def test_checkov_reports_no_failed_check(checkov_report, scenario_templates):
+    for name in scenario_templates:
+        failed, passed = checkov_report[name]
+        assert failed == [], [(c["check_id"], c["resource"]) for c in failed]
+        assert passed > 0, (name, checkov_report["_output"][:2000])
 
 
 def test_checkov_skips_carry_a_comment(scenario_templates):
@@ -50,3 +49,17 @@ def test_ruff_reports_nothing():
     ruff = Path(sys.executable).parent / "ruff"
     result = subprocess.run([str(ruff), "check", str(ROOT)], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_cfn_lint_in_process_reports_what_is_wrong(tmp_path):
+    """The in-process cfn-lint can fail: a broken template is reported."""
+    bad = {"Resources": {"Bucket": {"Type": "AWS::S3::Bucket", "Properties": {"Nope": True}}}}
+    path = tmp_path / "bad.template.json"
+    path.write_text(json.dumps(bad))
+    assert any("Nope" in finding for finding in cfn_lint([path]))
+
+
+def test_checkov_reports_the_canary_in_the_same_run(checkov_report):
+    """The shared checkov run can fail: its canary (an unencrypted bucket) is reported, by file."""
+    failed, _ = checkov_report["canary"]
+    assert "CKV_AWS_18" in {c["check_id"] for c in failed}, checkov_report["_output"][:2000]

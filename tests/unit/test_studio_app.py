@@ -1,60 +1,33 @@
 """The app with -c createStudio=true: EmrStudioStack (its own VPC, or vpcId), nag-clean, linted."""
 
 import json
-import os
-import subprocess
-import sys
+import runpy
 from pathlib import Path
 
+import aws_cdk
 import pytest
-from aws_cdk import App, Validations
-from aws_cdk.assertions import Template
+from aws_cdk import App
 
-from emr_studio_role import EmrStudioChecks, EmrStudioRoleValidationError
-from emr_studio_role.nag import nag_plugins
+from emr_studio_role import EmrStudioRoleValidationError
 from emr_studio_role.studio_stack import EmrStudioStack, StudioAppConfig, create_studio_requested
-from tests.helpers import ENV, FEATURE_FLAGS, checkov_results
+from tests.helpers import ENV, FEATURE_FLAGS, cfn_lint_findings
+from tests.helpers import STUDIO_EXISTING_VPC as EXISTING
 
 ROOT = Path(__file__).parents[2]
 TAG = {"Key": "for-use-with-amazon-emr-managed-policies", "Value": "true"}
-EXISTING = {
-    "vpcId": "vpc-0123456789abcdef0",
-    "subnetIds": "subnet-0aaaaaaaaaaaaaaaa,subnet-0bbbbbbbbbbbbbbbb",
-    "authMode": "IAM_IDENTITY_CENTER",
-}
+# own_vpc and existing_vpc: session fixtures (tests/conftest.py), synthesized with the nag packs
+# and EmrStudioChecks.
 
 
-def _synth(context):
-    app = App(context={**FEATURE_FLAGS, **context})
-    stack = EmrStudioStack(
-        app, "EmrStudioStack", config=StudioAppConfig.from_context(app.node.try_get_context)
-    )
-    Validations.of(app).add_plugins(*nag_plugins(app), EmrStudioChecks())
-    app.synth()  # raises on any unacknowledged cdk-nag or EmrStudioChecks finding
-    return stack, Template.from_stack(stack)
-
-
-@pytest.fixture(scope="module")
-def own_vpc():
-    return _synth({"createStudio": "true"})
-
-
-@pytest.fixture(scope="module")
-def existing_vpc():
-    return _synth(dict(EXISTING, createStudio="true"))
-
-
-def test_app_py_builds_the_studio_stack_with_create_studio(tmp_path):
-    # A process of its own: the jsii runtime of this one has read its environment already.
-    env = {
-        **os.environ,
-        "CDK_CONTEXT_JSON": json.dumps({**FEATURE_FLAGS, "createStudio": "true"}),
-        "CDK_OUTDIR": str(tmp_path),
-    }
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "app.py")], cwd=ROOT, env=env, capture_output=True, text=True
-    )
-    assert result.returncode == 0, result.stderr[-3000:]  # nag packs + EmrStudioChecks ran
+def test_app_py_builds_the_studio_stack_with_create_studio(tmp_path, monkeypatch):
+    # app.py as the CLI runs it, in this process: the CLI hands the app its context and output
+    # folder (CDK_CONTEXT_JSON, CDK_OUTDIR), which App() reads from the jsii runtime's
+    # environment; here App() gets the same two directly. (The README's `npx cdk synth` runs
+    # app.py through the real CLI: tests/unit/test_readme_commands.py.)
+    real_app = aws_cdk.App
+    context = {**FEATURE_FLAGS, "createStudio": "true"}
+    monkeypatch.setattr(aws_cdk, "App", lambda: real_app(context=context, outdir=str(tmp_path)))
+    runpy.run_path(str(ROOT / "app.py"), run_name="__main__")  # nag packs + EmrStudioChecks ran
     assert sorted(p.name for p in tmp_path.glob("*.template.json")) == ["EmrStudioStack.template.json"]
     template = json.loads((tmp_path / "EmrStudioStack.template.json").read_text())
     assert [r["Type"] for r in template["Resources"].values()].count("AWS::EMR::Studio") == 1
@@ -184,18 +157,16 @@ def _intended(finding) -> bool:
 
 
 def test_cfn_lint_reports_nothing_but_the_intended_explicit_dependencies(template_files):
-    cfn_lint = Path(sys.executable).parent / "cfn-lint"
-    files = sorted(str(p) for p in template_files.glob("*.template.json"))
-    result = subprocess.run(
-        [str(cfn_lint), "--format", "json", "--", *files], capture_output=True, text=True
-    )
-    findings = json.loads(result.stdout or "[]")
+    files = sorted(template_files.glob("*.template.json"))
+    assert len(files) == 2
+    findings = cfn_lint_findings(files)
     unexpected = [f"{f['Rule']['Id']} {f['Message']}" for f in findings if not _intended(f)]
-    assert not unexpected, "\n".join(unexpected) + result.stderr
+    assert not unexpected, "\n".join(unexpected)
     assert findings, "the intended W3005 findings are gone: update INTENDED_W3005 and the README"
 
 
-def test_checkov_reports_no_failed_check(template_files):
-    failed, passed, output = checkov_results(template_files)
-    assert failed == [], [(c["check_id"], c["resource"]) for c in failed]
-    assert passed > 0, output[:2000]
+def test_checkov_reports_no_failed_check(checkov_report):
+    for name in ("own_vpc", "existing_vpc"):
+        failed, passed = checkov_report[name]
+        assert failed == [], [(c["check_id"], c["resource"]) for c in failed]
+        assert passed > 0, (name, checkov_report["_output"][:2000])

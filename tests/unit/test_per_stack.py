@@ -1,0 +1,76 @@
+"""Values that are the same for every EmrStudioServiceRole of a stack are made once per stack,
+and are the same values each role would have made for itself."""
+
+import pytest
+from aws_cdk import App, ArnFormat, Stack
+from aws_cdk import aws_s3 as s3
+
+from emr_studio_role import EmrStudioServiceRole
+from emr_studio_role import statements as st
+from emr_studio_role.arns import pattern_arn
+from emr_studio_role.nag import iam5_ids, iam5_resources
+from tests.helpers import ENV, FEATURE_FLAGS
+
+
+@pytest.fixture(params=["agnostic", "bound"])
+def stack(request):
+    app = App(context=FEATURE_FLAGS)
+    return Stack(app, "S", **({"env": ENV} if request.param == "bound" else {}))
+
+
+def test_iam5_ids_print_each_resource_as_one_resolve_of_it_would(stack):
+    owned = s3.Bucket(stack, "Owned")
+    imported = s3.Bucket.from_bucket_name(stack, "Imported", "notebooks-bucket")
+    resources = [
+        "*",
+        f"{imported.bucket_arn}/studio/*",
+        f"{owned.bucket_arn}/teams/a/*",
+        owned.bucket_arn,
+        pattern_arn(stack, st.SECRET),
+        pattern_arn(stack, st.EMR_ANY_RESOURCE_IN_ACCOUNT),
+        f"{owned.bucket_arn}/{stack.account}/{stack.region}/*",
+    ]
+    ids = iam5_ids(stack, resources)
+    assert list(ids) == resources
+    assert list(ids.values()) == iam5_resources(stack, resources)
+    # Known tokens in a new combination: still what a resolve gives.
+    later = f"{imported.bucket_arn}/{stack.region}/other/*"
+    assert iam5_ids(stack, [later])[later] == iam5_resources(stack, [later])[0]
+
+
+def test_pattern_arn_is_format_arn_once_per_stack(stack):
+    first = pattern_arn(stack, st.SECRET)
+    assert pattern_arn(stack, st.SECRET) is first
+    assert stack.resolve(first) == stack.resolve(
+        stack.format_arn(
+            service="secretsmanager", resource="secret", resource_name="*",
+            arn_format=ArnFormat.COLON_RESOURCE_NAME,
+        )
+    )
+    other = pattern_arn(stack, st.SECRET, "444455556666")
+    assert "444455556666" in str(stack.resolve(other))
+
+
+def test_roles_of_one_stack_share_their_trust_principal_and_keep_their_own_trust(stack):
+    bucket = s3.Bucket.from_bucket_name(stack, "B", "notebooks-bucket")
+    a = EmrStudioServiceRole(stack, "A", bucket=bucket)
+    b = EmrStudioServiceRole(stack, "B2", bucket=bucket)
+    assert a.role.assume_role_policy is not None and b.role.assume_role_policy is not None
+    template = App.of(stack).synth().get_stack_by_name("S").template
+    trusts = [
+        r["Properties"]["AssumeRolePolicyDocument"]
+        for r in template["Resources"].values()
+        if r["Type"] == "AWS::IAM::Role"
+    ]
+    assert len(trusts) == 2 and trusts[0] == trusts[1]
+    (statement,) = trusts[0]["Statement"]
+    assert set(statement["Condition"]) == {"StringEquals", "ArnLike"}
+
+
+def test_every_role_of_a_stack_refuses_changes_after_synth(stack):
+    bucket = s3.Bucket.from_bucket_name(stack, "B", "notebooks-bucket")
+    roles = [EmrStudioServiceRole(stack, f"R{i}", bucket=bucket) for i in range(3)]
+    App.of(stack).synth()
+    for role in roles:
+        with pytest.raises(Exception, match="called after the app was synthesized"):
+            role.add_storage_location(bucket, prefix="more/")
