@@ -9,8 +9,13 @@ SHELL := /bin/bash
 MIN_PY := 3.10
 PY_OK := import sys; sys.exit(sys.version_info < (3, 10))
 # The first Python 3.10+ on PATH, newest first (override: make PYTHON=/path/to/python3.12 synth).
-PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3.11 python3.10 python3; do \
+# Found once per run of make (the sub-make for `setup` inherits it): a search through pyenv's
+# shims costs about a second each time.
+ifeq ($(origin PYTHON),undefined)
+PYTHON := $(shell for p in python3.14 python3.13 python3.12 python3.11 python3.10 python3; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c '$(PY_OK)' 2>/dev/null && { echo $$p; break; }; done)
+endif
+export PYTHON
 VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip install --quiet --disable-pip-version-check
@@ -91,13 +96,18 @@ synth: setup-synth
 ##   fixtures are shared between them; -n 2 was faster than -n 3 on 2 cores);
 ##   `make test PYTEST_XDIST=` runs it in one process; PYTEST_ARGS adds pytest options
 PYTEST_XDIST ?= -n 2 --dist loadfile --no-loadscope-reorder
+# Bytecode is written (and reused) even where the environment says PYTHONDONTWRITEBYTECODE:
+# without it every worker recompiles every test module (pytest's assertion rewriting) and the
+# package on every run, about 2.5 s of CPU a process.
 test: setup
-	$(PY) -m pytest -q $(PYTEST_XDIST) $(PYTEST_ARGS)
+	env -u PYTHONDONTWRITEBYTECODE $(PY) -m pytest -q $(PYTEST_XDIST) $(PYTEST_ARGS)
 
-## fuzz: the property-based test (tests/unit/test_properties.py) with 500 random examples
+## fuzz: the property-based tests with many random examples (tests/unit/test_properties.py: 500
+##   role plans and 150 Studio plans; tests/unit/test_checks_hostile.py: 1,000 templates each)
 .PHONY: fuzz
 fuzz: setup
-	EMR_STUDIO_HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -q -p no:cacheprovider tests/unit/test_properties.py
+	EMR_STUDIO_HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -q -p no:cacheprovider \
+	  tests/unit/test_properties.py tests/unit/test_checks_hostile.py
 
 ## deploy-local: deploy the app with the pinned CLI to a fresh local moto server (no AWS account),
 ##   read the role back and compare it with the template (docs/deploy-local.md);

@@ -11,9 +11,11 @@ How a test gets a template (read this before adding a test that synthesizes or r
   one of these templates takes the fixture; it never builds the same app again.  A new
   configuration that several modules read gets a session fixture here; one that a single
   module reads gets a ``scope="module"`` fixture in that module.  A test that needs an app of
-  its own builds it in process (``tests.helpers.app_stack``, ``role_stack``, ``studio_app_stack``):
-  the first synth of a process costs about 2 s (aws-cdk-lib's template validation starts),
-  every further one a few tenths.
+  its own builds it in process (``tests.helpers.app_stack``, ``role_stack``, ``studio_app_stack``,
+  or ``cdk_app()`` for an ``App`` with the app's feature flags), without CDK's built-in
+  template validation (``tests.helpers.cdk_app``: its engine costs about 2 s to start in a
+  process and 35 ms a synth): ``tests/unit/test_cfn_validation.py`` runs it, once, on every
+  main configuration of the app, and the README's CLI synth and examples run it as users do.
 * **One run per tool per session.**  ``cli_synth`` runs the README's quick commands (the
   one real ``npx cdk synth`` of the suite, and the two examples) once, in a folder of its
   own: a test that needs a real CLI synth reads ``cli_synth.cdk_out``.  ``checkov_report``

@@ -24,18 +24,43 @@ FEATURE_FLAGS: Dict[str, Any] = json.loads(
 )["context"]
 
 
+#: CDK's built-in CloudFormation template validation (``CloudFormation-Validate``: a
+#: WebAssembly engine that takes about 2 s to start in each process and about 35 ms per synth)
+#: runs where the tests stand for what users synthesize: ``tests/unit/test_cfn_validation.py``
+#: synthesizes every main configuration of the app (the role stack's scenarios, the Studio
+#: app, the StackSet) with it, once, and the README's CLI synth and examples run it as users
+#: do.  The other tests' apps (``validation=False``, the default here) check the construct,
+#: not CloudFormation's view of the template, and skip it: about a third of the suite's CPU
+#: time, and the engine's start in every worker.
+def cdk_app(
+    context: Optional[Mapping[str, Any]] = None,
+    *,
+    validation: bool = False,
+    flags: bool = True,
+    **kwargs: Any,
+) -> App:
+    """An ``App`` with the app's feature flags (``cdk.json``; ``flags=False``: none) and
+    ``context``; CDK's built-in template validation only with ``validation=True``."""
+    return App(
+        context={**(FEATURE_FLAGS if flags else {}), **dict(context or {})},
+        builtin_cloud_formation_validation=validation,
+        **kwargs,
+    )
+
+
 def app_stack(
     context: Optional[Mapping[str, Any]] = None,
     *,
     env: Optional[Environment] = None,
     nag: bool = True,
+    validation: bool = False,
 ) -> Tuple[App, EmrStudioServiceRoleStack]:
     """The app's stack, as app.py builds it, from ``context``.
 
     Without ``env`` the stack's environment comes from the context, as in app.py
     (environment-agnostic unless ``account``/``region`` are given).
     """
-    app = App(context={**FEATURE_FLAGS, **dict(context or {})})
+    app = cdk_app(context, validation=validation)
     stack = EmrStudioServiceRoleStack(
         app,
         "EmrStudioServiceRoleStack",
@@ -55,12 +80,15 @@ STUDIO_EXISTING_VPC = {
 }
 
 
-def studio_app_stack(context: Mapping[str, Any]) -> Tuple[Stack, Template]:
+def studio_app_stack(
+    context: Mapping[str, Any], *, validation: bool = False
+) -> Tuple[Stack, Template]:
     """The app with -c createStudio=true (EmrStudioStack), as app.py builds it, synthesized with
-    the four cdk-nag packs and EmrStudioChecks (raises on any unacknowledged finding)."""
+    the four cdk-nag packs and EmrStudioChecks (raises on any unacknowledged finding); with
+    CDK's built-in template validation when ``validation=True``."""
     from emr_studio_role.studio_stack import EmrStudioStack, StudioAppConfig
 
-    app = App(context={**FEATURE_FLAGS, **dict(context)})
+    app = cdk_app(context, validation=validation)
     stack = EmrStudioStack(
         app, "EmrStudioStack", config=StudioAppConfig.from_context(app.node.try_get_context)
     )
@@ -79,7 +107,7 @@ def role_stack(
 
     ``configure(stack)`` may return more props built in the stack (keys, VPCs, ...).
     """
-    app = App(context=FEATURE_FLAGS)
+    app = cdk_app()
     stack = Stack(app, "TestStack", env=env)
     if "bucket" not in props:
         props["bucket"] = s3.Bucket.from_bucket_name(stack, "Bucket", "notebooks-bucket")

@@ -49,6 +49,7 @@ from emr_studio_role import user_notes as un
 from emr_studio_role import user_statements as us
 from emr_studio_role.user_statements import UserPolicyLevel
 from scripts.deploy_local import Resolver
+from tests.helpers import cdk_app
 
 ROOT = Path(__file__).resolve().parents[2]
 SIMULATE = ROOT / "tests" / "tools" / "simulate.mjs"
@@ -384,15 +385,14 @@ def make_world(name: str, mode: str, partition: str, template: Mapping[str, Any]
 
 def _build_app() -> Dict[str, Mapping[str, Any]]:
     """One app, synthesized once: a Studio per world, each with the three levels."""
-    from aws_cdk import App, Environment, Stack
+    from aws_cdk import Environment, Stack
     from aws_cdk import aws_ec2 as ec2
     from aws_cdk import aws_iam as iam
     from aws_cdk import aws_s3 as s3
 
     from emr_studio_role import EmrStudio, GitSecretAccess, StudioAuthMode
-    from tests.helpers import FEATURE_FLAGS
 
-    app = App(context=FEATURE_FLAGS)
+    app = cdk_app()
     stacks = {}
 
     def studio(name: str, partition: str, mode: str, **policy_args: Any) -> None:

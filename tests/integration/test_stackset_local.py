@@ -30,7 +30,7 @@ from scripts.deploy_local_stackset import (
     stackset_properties,
     trust_problems,
 )
-from tests.helpers import FEATURE_FLAGS, offline_aws
+from tests.helpers import FEATURE_FLAGS, cdk_app, offline_aws
 
 REGIONS = ("eu-west-1", "us-east-1")
 CONTEXT = {
@@ -46,7 +46,7 @@ pytestmark = pytest.mark.filterwarnings("ignore:Tried to parse AWS..S3..BucketPo
 @pytest.fixture(scope="module")
 def stackset_props() -> Dict[str, Any]:
     """The app's StackSet, synthesized from the context keys (nag is tested in tests/unit)."""
-    app = App(context={**FEATURE_FLAGS, **CONTEXT})
+    app = cdk_app(CONTEXT)
     stack = add_stackset_from_context(app)
     assert stack is not None and stack.node.id == STACKSET_STACK_ID
     return stackset_properties(Template.from_stack(stack).to_json())

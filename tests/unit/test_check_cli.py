@@ -28,6 +28,7 @@ from emr_studio_role.checks import (
 )
 from emr_studio_role.checks.cli import BAD_INPUT, CLEAN, VIOLATED, main
 from emr_studio_role.checks.load import read_template, resource_line
+from tests.helpers import cdk_app
 
 ROOT = Path(__file__).parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -143,13 +144,11 @@ def test_the_apps_cdk_out_is_clean(capsys, scenario_templates, scenario):
 @pytest.fixture(scope="module")
 def studio_app_out(tmp_path_factory) -> str:
     """The app with -c createStudio=true, synthesized in this process (its cloud assembly)."""
-    from aws_cdk import App
 
     from emr_studio_role.studio_stack import EmrStudioStack, StudioAppConfig
-    from tests.helpers import FEATURE_FLAGS
 
     outdir = tmp_path_factory.mktemp("studio-cdk-out")
-    app = App(context={**FEATURE_FLAGS, "createStudio": "true"}, outdir=str(outdir))
+    app = cdk_app({"createStudio": "true"}, outdir=str(outdir))
     EmrStudioStack(app, "EmrStudioStack", config=StudioAppConfig.from_context(app.node.try_get_context))
     return app.synth().directory
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Dict, List
 
 import pytest
-from aws_cdk import Acknowledgment, App, CfnTag, Stack, Validations
+from aws_cdk import Acknowledgment, CfnTag, Stack, Validations
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 
@@ -28,7 +28,7 @@ from emr_studio_role.checks import (
 from tests.checks_support import GUARDED_ENI, GUARDED_SG, IMPORTED_NETWORK, PAGE, TRUST
 from tests.checks_support import studio as _studio
 from tests.checks_support import templates_in as _templates
-from tests.helpers import app_stack
+from tests.helpers import app_stack, cdk_app
 
 
 def _tagged_network(scope) -> Dict[str, Any]:
@@ -246,7 +246,7 @@ def test_serverless_minimum_role_of_a_studio_needs_no_guarded_statements():
 
 
 def test_acknowledged_finding_does_not_fail_synth():
-    app = App()
+    app = cdk_app(flags=False)
     stack = Stack(app, "Acked")
     role = iam.Role(stack, "Role", assumed_by=iam.ServicePrincipal("elasticmapreduce.amazonaws.com"))
     Validations.of(role).acknowledge(
@@ -336,7 +336,7 @@ def test_stack_names_come_from_the_cloud_assembly_manifest(tmp_path):
 
 
 def test_warnings_alone_do_not_fail_synth():
-    app = App()
+    app = cdk_app(flags=False)
     stack = Stack(app, "Warned")
     role = iam.CfnRole(stack, "Role", assume_role_policy_document=TRUST,
                        policies=[iam.CfnRole.PolicyProperty(policy_name="p",

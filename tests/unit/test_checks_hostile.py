@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
 
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as hs
@@ -60,8 +61,17 @@ TEMPLATE = hs.one_of(
 )
 
 
-@settings(max_examples=150, derandomize=True, database=None, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+#: ``make test``: 60 generated inputs per test, fixed (the shrunk failures found by longer runs
+#: are kept as ``@example``); ``make fuzz``: 1,000 random ones.
+HOSTILE = settings(
+    max_examples=1000 if os.environ.get("EMR_STUDIO_HYPOTHESIS_PROFILE") == "fuzz" else 60,
+    derandomize=os.environ.get("EMR_STUDIO_HYPOTHESIS_PROFILE") != "fuzz",
+    database=None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+@HOSTILE
 @given(hs.dictionaries(hs.sampled_from(["a.template.json", "b.yaml"]), TEMPLATE, min_size=1, max_size=2))
 def test_any_template_gives_findings_or_none_never_an_exception(templates):
     result = run_checks(templates)
@@ -100,8 +110,7 @@ SHAPED = hs.fixed_dictionaries({
 })
 
 
-@settings(max_examples=150, derandomize=True, database=None, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@HOSTILE
 @given(SHAPED)
 # Found by a longer run of this test: a tag list that is a number, a resource type that is a list.
 @example({"C": {"Type": "Custom::AWS", "Properties": {"Create": json.dumps(

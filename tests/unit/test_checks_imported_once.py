@@ -19,7 +19,7 @@ from emr_studio_role import EmrStudioChecks, EmrStudioServiceRole
 from emr_studio_role.checks import RULE_NETWORK
 from emr_studio_role.checks.cli import CLEAN, main
 from emr_studio_role.tagging import IMPORTED_UNTAGGED_METADATA, WARN_IMPORTED_UNTAGGED
-from tests.helpers import FEATURE_FLAGS
+from tests.helpers import cdk_app
 
 VPC = "vpc-0123456789abcdef0"
 SUBNETS = ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"]
@@ -29,7 +29,7 @@ GROUPS = ["sg-0123456789abcdef0", "sg-0fedcba9876543210"]
 def _synth(*, acknowledge_vpc: bool = False, tag_imported: bool = False) -> Tuple[App, Dict[str, Any]]:
     """examples/existing_platform.py's shape, with the app's feature flags (as under the CLI, where
     CDK puts construct warnings into the validation report)."""
-    app = App(context=FEATURE_FLAGS)
+    app = cdk_app()
     stack = Stack(app, "Platform")
     vpc = ec2.Vpc.from_vpc_attributes(stack, "Vpc", vpc_id=VPC, availability_zones=["a", "b"])
     subnets = [ec2.Subnet.from_subnet_id(stack, f"Subnet{i}", s) for i, s in enumerate(SUBNETS)]

@@ -6,13 +6,13 @@ from __future__ import annotations
 import json
 
 import pytest
-from aws_cdk import App, Environment, Stack, Validations
+from aws_cdk import Environment, Stack, Validations
 from aws_cdk import aws_emr as emr
 from aws_cdk import aws_s3 as s3
 
 from emr_studio_role import EmrStudioChecks, EmrStudioServiceRole
 from emr_studio_role.checks import RULE_S3, check_templates
-from tests.helpers import FEATURE_FLAGS
+from tests.helpers import cdk_app
 
 TRUST = {
     "Version": "2012-10-17",
@@ -32,7 +32,7 @@ TRUST = {
 
 @pytest.mark.parametrize("region, partition", [("cn-north-1", "aws-cn"), ("us-gov-west-1", "aws-us-gov")])
 def test_studio_on_a_bucket_imported_by_name_synthesizes_with_the_checks(region, partition):
-    app = App(context=FEATURE_FLAGS)
+    app = cdk_app()
     stack = Stack(app, "Studio", env=Environment(account="111122223333", region=region))
     bucket = s3.Bucket.from_bucket_name(stack, "Notebooks", "notebooks-x")
     role = EmrStudioServiceRole(stack, "Role", bucket=bucket, prefix="studio/")

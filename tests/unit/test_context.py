@@ -16,7 +16,7 @@ from emr_studio_role.application import build_app, read_app_settings
 from emr_studio_role.context import ALL_KEYS, STACKSET_REFUSED_KEYS, ContextReader, misspelled_keys
 from emr_studio_role.options import StudioAuthMode
 from emr_studio_role.studio_stack import StudioAppConfig
-from tests.helpers import FEATURE_FLAGS
+from tests.helpers import cdk_app
 
 STACKSET = {"stackSetOrganizationalUnits": "ou-aaaa-11111111", "stackSetRegions": "eu-west-1"}
 SUBNET_A, SUBNET_B = "subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"
@@ -24,7 +24,7 @@ VPC = "vpc-0123456789abcdef0"
 
 
 def _app(context: Mapping[str, Any]) -> App:
-    return App(context={**FEATURE_FLAGS, **context})
+    return cdk_app(context)
 
 
 def _problems(context: Mapping[str, Any]) -> tuple:

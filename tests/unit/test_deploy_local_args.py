@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from aws_cdk import App
 from aws_cdk.assertions import Template
 
 from emr_studio_role.application import build_app
 from scripts import deploy_local
 from scripts.deploy_local import ACCOUNT, REGION, check_context, refuse_custom_resources
-from tests.helpers import FEATURE_FLAGS
+from tests.helpers import cdk_app
 
 
 def _templates(context):
-    app = App(context={**FEATURE_FLAGS, **context})
+    app = cdk_app(context)
     build_app(app, nag=False)
     return {stack.node.id: Template.from_stack(stack).to_json() for stack in app.node.children}
 

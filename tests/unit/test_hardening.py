@@ -19,7 +19,13 @@ from emr_studio_role import EmrStudioRoleValidationError, EmrStudioServiceRole, 
 from emr_studio_role.limits import MANAGED_POLICY_MAX_CHARS, ArnKind, bound_length
 from emr_studio_role.validation import KEY_ARN as KEY_ARN_SHAPE
 from emr_studio_role.validation import check_arn
-from tests.helpers import FEATURE_FLAGS, rendered_resources, role_stack, statements_by_sid, template_of
+from tests.helpers import (
+    cdk_app,
+    rendered_resources,
+    role_stack,
+    statements_by_sid,
+    template_of,
+)
 
 KEY_ARN = "arn:aws:kms:eu-west-1:111122223333:key/1111aaaa-11aa-11aa-11aa-111111111111"
 
@@ -310,7 +316,7 @@ def test_a_guarded_statement_overridden_on_the_l1_fails_synth():
     index = [s["Sid"] for s in policy["Properties"]["PolicyDocument"]["Statement"]].index(
         "AllowAddingTagsDuringEC2ENICreation"
     )
-    app = App(context=FEATURE_FLAGS)
+    app = cdk_app()
     stack = Stack(app, "TestStack")
     role = EmrStudioServiceRole(stack, "Role", bucket=s3.Bucket.from_bucket_name(stack, "B", "notebooks-x"))
     role.policies[0].node.default_child.add_property_override(
@@ -321,7 +327,7 @@ def test_a_guarded_statement_overridden_on_the_l1_fails_synth():
 
 
 def test_an_unchanged_role_passes_the_guard():
-    app = App(context=FEATURE_FLAGS)
+    app = cdk_app()
     stack = Stack(app, "TestStack")
     EmrStudioServiceRole(stack, "Role", bucket=s3.Bucket.from_bucket_name(stack, "B", "notebooks-x"))
     assert app.synth().get_stack_by_name("TestStack").template

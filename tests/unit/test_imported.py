@@ -6,7 +6,7 @@ import json
 from typing import Any, Dict, List
 
 import pytest
-from aws_cdk import App, Stack
+from aws_cdk import Stack
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_secretsmanager as sm
 from aws_cdk import custom_resources as cr
@@ -15,7 +15,7 @@ from aws_cdk.assertions import Annotations, Match, Template
 from emr_studio_role import EMR_TAG_KEY, EMR_TAG_VALUE, EmrStudioRoleValidationError
 from emr_studio_role.imported import SINGLETON_ID, ImportedResourceTagger
 from emr_studio_role.tagging import WARN_IMPORTED_UNTAGGED
-from tests.helpers import app_stack, as_list, render, role_stack
+from tests.helpers import app_stack, as_list, cdk_app, render, role_stack
 
 VPC_ID = "vpc-0123456789abcdef0"
 SUBNET_ID = "subnet-0123456789abcdef0"
@@ -230,7 +230,7 @@ def test_secret_tag_statements_name_exactly_the_imported_secret(tagger_template)
 
 
 def test_secret_known_by_name_is_matched_with_its_six_character_suffix():
-    app = App()
+    app = cdk_app(flags=False)
     stack = Stack(app, "S")
     secret = sm.Secret.from_secret_name_v2(stack, "ByName", "git-by-name")
     ImportedResourceTagger(stack, "Tagger", resources=[("secret", secret)])
@@ -337,7 +337,7 @@ def test_custom_resource_id_is_named_for_the_resource_id(tagger_template):
 
 
 def test_resource_given_twice_is_tagged_once():
-    app = App()
+    app = cdk_app(flags=False)
     stack = Stack(app, "S")
     subnet = ec2.Subnet.from_subnet_id(stack, "Subnet", SUBNET_ID)
     ImportedResourceTagger(stack, "Tagger", resources=[("subnet", subnet), ("subnet", subnet)])
@@ -345,7 +345,7 @@ def test_resource_given_twice_is_tagged_once():
 
 
 def test_unknown_kind_is_refused():
-    app = App()
+    app = cdk_app(flags=False)
     stack = Stack(app, "S")
     subnet = ec2.Subnet.from_subnet_id(stack, "Subnet", SUBNET_ID)
     with pytest.raises(EmrStudioRoleValidationError, match="'route table'"):
@@ -353,7 +353,7 @@ def test_unknown_kind_is_refused():
 
 
 def test_existing_singleton_lambda_role_gets_the_tagging_policy():
-    app = App()
+    app = cdk_app(flags=False)
     stack = Stack(app, "S")
     cr.AwsCustomResource(
         stack,

@@ -107,7 +107,7 @@ def without_cdk_nag():
         "from aws_cdk import App, Stack\n"
         "from aws_cdk import aws_s3 as s3\n"
         "from emr_studio_role import EmrStudioServiceRole\n"
-        "app = App(); stack = Stack(app, 'S')\n"
+        "app = App(builtin_cloud_formation_validation=False); stack = Stack(app, 'S')\n"
         "bucket = s3.Bucket.from_bucket_name(stack, 'B', 'notebooks-bucket')\n"
         "EmrStudioServiceRole(stack, 'R', bucket=bucket)\n"
         "app.synth(); print('synthesized', flush=True)\n"

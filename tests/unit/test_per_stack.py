@@ -9,12 +9,12 @@ from emr_studio_role import EmrStudioServiceRole
 from emr_studio_role import statements as st
 from emr_studio_role.arns import pattern_arn
 from emr_studio_role.nag import iam5_ids, iam5_resources
-from tests.helpers import ENV, FEATURE_FLAGS
+from tests.helpers import ENV, cdk_app
 
 
 @pytest.fixture(params=["agnostic", "bound"])
 def stack(request):
-    app = App(context=FEATURE_FLAGS)
+    app = cdk_app()
     return Stack(app, "S", **({"env": ENV} if request.param == "bound" else {}))
 
 

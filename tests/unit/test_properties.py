@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Set, Tuple
 
 import pytest
-from aws_cdk import App, Aws, CfnParameter, Environment, Stack
+from aws_cdk import Aws, CfnParameter, Environment, Stack
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
@@ -51,7 +51,7 @@ from emr_studio_role import (
 from emr_studio_role import statements as st
 from emr_studio_role import user_policies as up
 from emr_studio_role.limits import MANAGED_POLICY_MAX_CHARS
-from tests.helpers import FEATURE_FLAGS
+from tests.helpers import cdk_app
 from tests.worst_case import (
     ACCOUNT,
     PARTITION,
@@ -70,8 +70,10 @@ _COMMON = dict(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     print_blob=True,
 )
+# make test: 15 generated plans besides the explicit @example cases (each a full synth);
+# make fuzz: 500, randomized.
 settings.register_profile(
-    "emr-studio-role-quick", max_examples=30, derandomize=True, database=None, **_COMMON
+    "emr-studio-role-quick", max_examples=15, derandomize=True, database=None, **_COMMON
 )
 settings.register_profile("emr-studio-role-fuzz", max_examples=500, **_COMMON)
 PROFILE = settings.get_profile(
@@ -205,7 +207,7 @@ class Built:
 
     def __init__(self, plan: Plan) -> None:
         self.plan = plan
-        self.app = App(context=FEATURE_FLAGS)
+        self.app = cdk_app()
         self.stack = Stack(self.app, "PropertyStack", env=ENV if plan.env_bound else None)
         self.parameters: Dict[str, str] = {}
         self.n = 0
@@ -629,7 +631,7 @@ class BuiltStudio:
 
     def __init__(self, plan: StudioPlan) -> None:
         self.plan = plan
-        self.app = App(context=FEATURE_FLAGS)
+        self.app = cdk_app()
         self.stack = Stack(self.app, "StudioPropertyStack", env=ENV if plan.env_bound else None)
         self.parameters: Dict[str, str] = {}
         self.n = 0

@@ -26,7 +26,7 @@ from emr_studio_role.stackset import (
     add_stackset_from_context,
     stackset_targets_from_context,
 )
-from tests.helpers import FEATURE_FLAGS, cfn_lint, render
+from tests.helpers import cdk_app, cfn_lint, render
 
 OUS = ["ou-aaaa-11111111", "ou-bbbb-22222222"]
 REGIONS = ["eu-west-1", "us-east-1"]
@@ -39,7 +39,7 @@ STACKSET = "AWS::CloudFormation::StackSet"
 
 def build_app(context: Optional[Mapping[str, Any]] = None, *, nag: bool = True) -> App:
     """The app as app.py builds it: the role stack, the StackSet stack from context, the checks."""
-    app = App(context={**FEATURE_FLAGS, **dict(context or {})})
+    app = cdk_app(context)
     EmrStudioServiceRoleStack(
         app, "EmrStudioServiceRoleStack", config=StudioStackConfig.from_context(app.node.try_get_context)
     )
@@ -132,7 +132,7 @@ def test_the_template_is_inline_so_the_stackset_needs_no_upload(props):
 
 
 def test_retain_stacks_on_account_removal_can_be_chosen():
-    stack = Stack(App(context=FEATURE_FLAGS), "Holder")
+    stack = Stack(cdk_app(), "Holder")
     EmrStudioRoleStackSet(
         stack, "Set", organizational_units=OUS[:1], regions=REGIONS[:1],
         retain_stacks_on_account_removal=True, call_as=StackSetCaller.DELEGATED_ADMIN,
@@ -240,7 +240,7 @@ def test_nag_packs_report_nothing_on_the_app_with_the_stackset(synthesized):
 def test_nag_packs_check_the_member_stack(monkeypatch):
     """Without the bucket's acknowledgments, the member's bucket fails synth: it is checked."""
     monkeypatch.setattr("emr_studio_role.stack.acknowledge_notebook_bucket", lambda bucket: None)
-    app = App(context={**FEATURE_FLAGS, **CONTEXT})
+    app = cdk_app(CONTEXT)
     add_stackset_from_context(app)  # the member only: the app's own stack is not built
     Validations.of(app).add_plugins(*nag_plugins(app), EmrStudioChecks())
     with pytest.raises(RuntimeError, match=r"Member/EmrStudioServiceRoleStack/NotebookBucket"):
@@ -251,7 +251,7 @@ def test_nag_packs_check_the_member_stack(monkeypatch):
 
 
 def _construct(**kwargs: Any) -> EmrStudioRoleStackSet:
-    stack = Stack(App(context=FEATURE_FLAGS), "Holder")
+    stack = Stack(cdk_app(), "Holder")
     return EmrStudioRoleStackSet(stack, "Set", **{"organizational_units": OUS, "regions": REGIONS, **kwargs})
 
 
@@ -312,7 +312,7 @@ def test_a_bad_stackset_name_is_refused():
 
 
 def test_without_the_context_keys_the_app_has_no_stackset_stack():
-    app = App(context=FEATURE_FLAGS)
+    app = cdk_app()
     assert add_stackset_from_context(app) is None
     assert app.node.children == []
 
@@ -361,7 +361,7 @@ def test_the_members_resources_are_the_apps_role_stack_for_the_same_context(extr
 def test_a_member_bound_to_an_environment_by_its_stage_is_refused():
     """Inside a Stage with an env, the member would inherit it: refused, not silently pinned."""
     env = Environment(account="111122223333", region="eu-west-1")
-    stage = Stage(App(context=FEATURE_FLAGS), "Prod", env=env)
+    stage = Stage(cdk_app(), "Prod", env=env)
     with pytest.raises(EmrStudioRoleValidationError, match="must be environment-agnostic"):
         EmrStudioRoleStackSet(Stack(stage, "Holder"), "Set", organizational_units=OUS, regions=REGIONS)
 
@@ -442,7 +442,7 @@ def test_every_problem_of_the_props_is_reported_at_once():
 
 
 def test_a_refused_stackset_leaves_nothing_in_its_scope():
-    stack = Stack(App(context=FEATURE_FLAGS), "Holder")
+    stack = Stack(cdk_app(), "Holder")
     with pytest.raises(EmrStudioRoleValidationError):
         EmrStudioRoleStackSet(stack, "Set", organizational_units=OUS, regions=REGIONS,
                               config=StudioStackConfig(prefix="studio/*"))

@@ -24,14 +24,14 @@ from emr_studio_role import (
 )
 from emr_studio_role.nag import acknowledge, nag_plugins
 from emr_studio_role.studio import ROLE_PASSTHROUGH_PROPS
-from tests.helpers import ENV, FEATURE_FLAGS, as_list, render
+from tests.helpers import ENV, as_list, cdk_app, render
 
 TAG = {"Key": "for-use-with-amazon-emr-managed-policies", "Value": "true"}
 IDC_ARN = "arn:aws:sso:::instance/ssoins-1234567890abcdef"
 
 
 def _stack(env=ENV) -> Tuple[App, Stack]:
-    app = App(context=FEATURE_FLAGS)
+    app = cdk_app()
     return app, Stack(app, "TestStack", env=env)
 
 

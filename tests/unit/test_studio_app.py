@@ -6,11 +6,10 @@ from pathlib import Path
 
 import aws_cdk
 import pytest
-from aws_cdk import App
 
 from emr_studio_role import EmrStudioRoleValidationError
 from emr_studio_role.studio_stack import EmrStudioStack, StudioAppConfig, create_studio_requested
-from tests.helpers import ENV, FEATURE_FLAGS, cfn_lint_findings
+from tests.helpers import ENV, FEATURE_FLAGS, cdk_app, cfn_lint_findings
 from tests.helpers import STUDIO_EXISTING_VPC as EXISTING
 
 ROOT = Path(__file__).parents[2]
@@ -90,7 +89,7 @@ def test_existing_vpc_and_subnets_are_used_by_id(existing_vpc):
 
 
 def test_existing_vpc_in_an_environment_needs_no_lookup():
-    app = App(context={**FEATURE_FLAGS, "createStudio": "true", **EXISTING})
+    app = cdk_app({"createStudio": "true", **EXISTING})
     EmrStudioStack(
         app, "EmrStudioStack", env=ENV,
         config=StudioAppConfig.from_context(app.node.try_get_context),

@@ -6,18 +6,18 @@ meant, and say so in the commit message.
 """
 
 import pytest
-from aws_cdk import App, Stack
+from aws_cdk import Stack
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from aws_cdk.assertions import Template
 
 from emr_studio_role import EmrStudio, GitSecretAccess, StudioAuthMode, UserPolicyLevel
-from tests.helpers import ENV, FEATURE_FLAGS
+from tests.helpers import ENV, cdk_app
 
 
 def _studio_stack(**props):
-    app = App(context=FEATURE_FLAGS)
+    app = cdk_app()
     stack = Stack(app, "StudioStack", env=ENV)
     vpc = ec2.Vpc(
         stack, "Vpc", max_azs=2, nat_gateways=0, restrict_default_security_group=False,

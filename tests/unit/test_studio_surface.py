@@ -27,14 +27,14 @@ from emr_studio_role import (
     UserPolicyLevel,
 )
 from emr_studio_role.studio import ROLE_PASSTHROUGH_PROPS
-from tests.helpers import ENV, FEATURE_FLAGS
+from tests.helpers import ENV, cdk_app
 
 TAG = {"Key": "for-use-with-amazon-emr-managed-policies", "Value": "true"}
 VPC_ID = "vpc-0123456789abcdef0"
 
 
 def _stack() -> Tuple[App, Stack]:
-    app = App(context=FEATURE_FLAGS)
+    app = cdk_app()
     return app, Stack(app, "TestStack", env=ENV)
 
 

@@ -4,11 +4,11 @@ import json
 from pathlib import Path
 
 import pytest
-from aws_cdk import App, Stack
+from aws_cdk import Stack
 from aws_cdk import aws_iam as iam
 
 from emr_studio_role import user_policies as up
-from tests.helpers import FEATURE_FLAGS, as_list, render
+from tests.helpers import as_list, cdk_app, render
 
 ROOT = Path(__file__).parents[2]
 PAGE = json.loads((ROOT / "tests" / "fixtures" / "aws_user_policies.json").read_text())
@@ -22,7 +22,7 @@ SERVICE_ROLE_ARN = "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/studio-ser
 
 
 def _build(level, **inputs):
-    app = App(context=FEATURE_FLAGS)
+    app = cdk_app()
     stack = Stack(app, "UserPolicies")
     service = iam.Role.from_role_name(stack, "Service", "studio-service-role")
     runtime = iam.Role.from_role_name(stack, "Runtime", "serverless-runtime")

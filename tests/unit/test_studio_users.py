@@ -24,14 +24,14 @@ from emr_studio_role import (
 )
 from emr_studio_role import user_policies as up
 from emr_studio_role.limits import MANAGED_POLICY_MAX_CHARS
-from tests.helpers import ENV, FEATURE_FLAGS, as_list, render, rendered_resources
+from tests.helpers import ENV, as_list, cdk_app, render, rendered_resources
 from tests.worst_case import WorstCase, iam_length, managed_policies
 
 IDC = StudioAuthMode.IAM_IDENTITY_CENTER
 
 
 def _stack(env=ENV) -> Tuple[App, Stack]:
-    app = App(context=FEATURE_FLAGS)
+    app = cdk_app()
     return app, Stack(app, "UsersStack", env=env)
 
 

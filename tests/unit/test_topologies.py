@@ -2,7 +2,7 @@
 Workspace key's account and region, partitions."""
 
 import pytest
-from aws_cdk import App, Environment, Stack
+from aws_cdk import Environment, Stack
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
@@ -11,7 +11,13 @@ from aws_cdk import aws_secretsmanager as sm
 from aws_cdk.assertions import Template
 
 from emr_studio_role import EmrStudioRoleValidationError, EmrStudioServiceRole, GitSecretAccess
-from tests.helpers import FEATURE_FLAGS, rendered_resources, role_stack, statements_by_sid, template_of
+from tests.helpers import (
+    cdk_app,
+    rendered_resources,
+    role_stack,
+    statements_by_sid,
+    template_of,
+)
 
 OWNER = "999988887777"
 ENV = Environment(account="111122223333", region="eu-west-1")
@@ -143,7 +149,7 @@ def test_an_owned_workspace_key_token_passes():
 def test_the_trust_principal_takes_the_partitions_url_suffix_in_aws_cn():
     # EMR's principal in aws-cn is elasticmapreduce.amazonaws.com.cn (aws/aws-cdk#19867):
     # AWS::URLSuffix resolves to amazonaws.com.cn there, amazonaws.com elsewhere.
-    app = App(context=FEATURE_FLAGS)
+    app = cdk_app()
     stack = Stack(app, "Cn", env=Environment(account="111122223333", region="cn-north-1"))
     EmrStudioServiceRole(stack, "Role", bucket=s3.Bucket.from_bucket_name(stack, "B", "notebooks-x"))
     (role,) = Template.from_stack(stack).find_resources("AWS::IAM::Role").values()
