@@ -83,7 +83,8 @@ class AppSettings:
 
 def read_app_settings(scope: Any) -> AppSettings:
     """Every key of ``scope``'s context, read and checked at once; raises every problem together."""
-    from .context import ContextReader, read_role_settings, read_stackset_settings, read_studio_settings
+    from .context import ContextReader
+    from .context_settings import read_role_settings, read_stackset_settings, read_studio_settings
 
     r = ContextReader.of(scope)
     create = bool(r.boolean("createStudio"))

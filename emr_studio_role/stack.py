@@ -58,7 +58,8 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct, IConstruct
 
-from .context import ROLE_KEYS, ContextReader, misspelled_keys, naming_context_keys, read_role_settings
+from .context import ROLE_KEYS, ContextReader, misspelled_keys, naming_context_keys
+from .context_settings import read_role_settings
 from .nag import acknowledge, acknowledge_access_logs_bucket, acknowledge_notebook_bucket, iam5_resources
 from .role import EmrStudioServiceRole, GitSecretAccess, StudioCompute
 

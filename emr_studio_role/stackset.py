@@ -62,14 +62,8 @@ from aws_cdk import (
 from aws_cdk import aws_cloudformation as cfn
 from constructs import Construct, IValidation
 
-from .context import (
-    OU_ID_RE,
-    REGION_RE,
-    ContextReader,
-    naming_context_keys,
-    read_role_settings,
-    read_stackset_settings,
-)
+from .context import OU_ID_RE, REGION_RE, ContextReader, naming_context_keys
+from .context_settings import read_role_settings, read_stackset_settings
 from .errors import EmrStudioRoleValidationError
 from .stack import EmrStudioServiceRoleStack, StudioStackConfig
 from .typecheck import check as type_problems
@@ -460,7 +454,7 @@ def stackset_targets_from_context(
     Reads ``stackSetOrganizationalUnits`` and ``stackSetRegions`` (comma-separated, or JSON
     lists) and ``stackSetCallAs`` (``SELF``, default, or ``DELEGATED_ADMIN``) with ``get(key)``,
     and refuses the keys that contradict a StackSet rollout
-    (:func:`~emr_studio_role.context.read_stackset_settings`); all problems at once, each
+    (:func:`~emr_studio_role.context_settings.read_stackset_settings`); all problems at once, each
     naming its context key.
     """
     reader = ContextReader(get, keys=keys)

@@ -29,7 +29,8 @@ from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
-from .context import STUDIO_KEYS, ContextReader, naming_context_keys, read_studio_settings
+from .context import STUDIO_KEYS, ContextReader, naming_context_keys
+from .context_settings import read_studio_settings
 from .nag import acknowledge
 from .stack import notebook_storage
 from .studio import EmrStudio, StudioAuthMode
@@ -80,7 +81,7 @@ class StudioAppConfig:
     @classmethod
     def from_context(cls, get: Callable[[str], Any], *, keys: Iterable[str] = ()) -> StudioAppConfig:
         """Read the Studio stack's keys with ``get(key)``; refuse bad values and the role stack's
-        other keys at once (:func:`~emr_studio_role.context.read_studio_settings`)."""
+        other keys at once (:func:`~emr_studio_role.context_settings.read_studio_settings`)."""
         reader = ContextReader(get, keys=keys)
         settings = read_studio_settings(reader)
         reader.raise_problems()

@@ -50,6 +50,7 @@ MODULES = [
     "emr_studio_role.studio_stack",
     "emr_studio_role.stackset",
     "emr_studio_role.context",
+    "emr_studio_role.context_settings",
     "emr_studio_role.application",
 ]
 

@@ -13,7 +13,8 @@ from aws_cdk import App
 
 from emr_studio_role import EmrStudioRoleValidationError
 from emr_studio_role.application import build_app, read_app_settings
-from emr_studio_role.context import ALL_KEYS, STACKSET_REFUSED_KEYS, ContextReader, misspelled_keys
+from emr_studio_role.context import ALL_KEYS, ContextReader, misspelled_keys
+from emr_studio_role.context_settings import STACKSET_REFUSED_KEYS
 from emr_studio_role.options import StudioAuthMode
 from emr_studio_role.studio_stack import StudioAppConfig
 from tests.helpers import cdk_app
