@@ -263,3 +263,30 @@ def offline_aws(region: str) -> Iterator[Any]:
         mp.setenv("AWS_DEFAULT_REGION", region)
         with mock_aws():
             yield boto3.session.Session(region_name=region)
+
+
+#: The IAM evaluator (``@cloud-copilot/iam-simulate``, test-only), driven by one Node process.
+SIMULATE = Path(__file__).resolve().parent / "tools" / "simulate.mjs"
+
+
+def simulate(batch: Sequence[Mapping[str, Any]]) -> List[Dict[str, Any]]:
+    """The evaluator's verdicts for ``batch`` (``tests/tools/simulate.mjs`` says what a request
+    holds), in order, from one Node process."""
+    import shutil
+    import subprocess
+
+    node = shutil.which("node")
+    assert node, "node is required (make setup installs node_modules for it)"
+    root = SIMULATE.parents[2]
+    assert (root / "node_modules" / "@cloud-copilot" / "iam-simulate").is_dir(), (
+        "node_modules/@cloud-copilot/iam-simulate is missing: run `make setup` (npm ci)"
+    )
+    done = subprocess.run(
+        [node, str(SIMULATE)], input=json.dumps(list(batch)), capture_output=True, text=True,
+        cwd=root, timeout=300, check=False,
+    )
+    assert done.returncode == 0, f"simulate.mjs failed ({done.returncode}):\n{done.stderr}"
+    results = json.loads(done.stdout)
+    assert len(results) == len(batch)
+    return results
+

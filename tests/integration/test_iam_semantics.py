@@ -34,8 +34,6 @@ ARNs are made from the template's logical IDs.  Node runs once for the whole bat
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -45,9 +43,9 @@ import pytest
 
 from scripts.deploy_local import Resolver, expected_role, studio_role_id
 from tests.conftest import SCENARIOS as APP_SCENARIOS
+from tests.helpers import simulate
 
 ROOT = Path(__file__).resolve().parents[2]
-SIMULATE = ROOT / "tests" / "tools" / "simulate.mjs"
 PAGE = json.loads((ROOT / "tests" / "fixtures" / "aws_page_policies.json").read_text())
 
 ACCOUNT, REGION, PARTITION = "111122223333", "eu-west-1", "aws"
@@ -765,24 +763,8 @@ def _request(row: Row, world: World) -> Dict[str, Any]:
 @pytest.fixture(scope="module")
 def verdicts(worlds) -> Dict[str, Dict[str, Any]]:
     """Every row of the matrix, evaluated by one Node process."""
-    node = shutil.which("node")
-    assert node, "node is required (make setup installs node_modules for it)"
-    assert (ROOT / "node_modules" / "@cloud-copilot" / "iam-simulate").is_dir(), (
-        "node_modules/@cloud-copilot/iam-simulate is missing: run `make setup` (npm ci)"
-    )
     batch = [_request(row, worlds[row.scenario]) for row in ROWS]
-    done = subprocess.run(
-        [node, str(SIMULATE)],
-        input=json.dumps(batch),
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, f"simulate.mjs failed ({done.returncode}):\n{done.stderr}"
-    results = json.loads(done.stdout)
-    assert len(results) == len(batch)
+    results = simulate(batch)
     return {r["id"]: {**r, "request": req} for r, req in zip(results, batch)}
 
 

@@ -7,9 +7,6 @@ account 111122223333 in eu-west-1 and judged request by request.
 
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
 from typing import Any, Dict, List
 
 import pytest
@@ -19,8 +16,8 @@ from aws_cdk.assertions import Template
 
 from emr_studio_role import GitSecretAccess
 from scripts.deploy_local import Resolver, expected_role, studio_role_id
-from tests.helpers import role_stack
-from tests.integration.test_iam_semantics import ACCOUNT, PARTITION, REGION, ROOT, SIMULATE
+from tests.helpers import role_stack, simulate
+from tests.integration.test_iam_semantics import ACCOUNT, PARTITION, REGION
 
 OWNER = "999988887777"
 TAG = {"aws:ResourceTag/for-use-with-amazon-emr-managed-policies": "true"}
@@ -118,8 +115,6 @@ def _key_policy(account: str) -> Dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def verdicts() -> Dict[str, Dict[str, Any]]:
-    node = shutil.which("node")
-    assert node and (ROOT / "node_modules" / "@cloud-copilot" / "iam-simulate").is_dir()
     scenarios = {
         "plain": _policies(),
         "owner": _policies(network_owner_account=OWNER),
@@ -139,17 +134,7 @@ def verdicts() -> Dict[str, Dict[str, Any]]:
         if action.startswith("kms:"):
             request["resourcePolicy"] = _key_policy(account)
         batch.append(request)
-    done = subprocess.run(
-        [node, str(SIMULATE)],
-        input=json.dumps(batch),
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    return {r["id"]: r for r in json.loads(done.stdout)}
+    return {r["id"]: r for r in simulate(batch)}
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])

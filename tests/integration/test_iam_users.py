@@ -35,8 +35,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
-import subprocess
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
@@ -49,10 +47,9 @@ from emr_studio_role import user_notes as un
 from emr_studio_role import user_statements as us
 from emr_studio_role.user_statements import UserPolicyLevel
 from scripts.deploy_local import Resolver
-from tests.helpers import cdk_app
+from tests.helpers import cdk_app, simulate
 
 ROOT = Path(__file__).resolve().parents[2]
-SIMULATE = ROOT / "tests" / "tools" / "simulate.mjs"
 FIXTURE = ROOT / "tests" / "fixtures" / "user_permissions_table.md"
 IAM_DATA = ROOT / "node_modules" / "@cloud-copilot" / "iam-data" / "data"
 PAGE_POLICIES = json.loads((ROOT / "tests" / "fixtures" / "aws_user_policies.json").read_text())
@@ -1001,26 +998,10 @@ def _service_role_name(world: World) -> str:
 @pytest.fixture(scope="session")
 def user_verdicts(user_worlds) -> Dict[str, Dict[str, Any]]:
     """Every row, evaluated by one Node process."""
-    node = shutil.which("node")
-    assert node, "node is required (make setup installs node_modules for it)"
-    assert (ROOT / "node_modules" / "@cloud-copilot" / "iam-simulate").is_dir(), (
-        "node_modules/@cloud-copilot/iam-simulate is missing: run `make setup` (npm ci)"
-    )
     names = {name: _service_role_name(world) for name, world in user_worlds.items()}
     requests = [_request(row, user_worlds[row.world], names[row.world]) for row in ROWS]
     batch, index = _dedupe(requests)
-    done = subprocess.run(
-        [node, str(SIMULATE)],
-        input=json.dumps(batch),
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, f"simulate.mjs failed ({done.returncode}):\n{done.stderr}"
-    results = json.loads(done.stdout)
-    assert len(results) == len(batch)
+    results = simulate(batch)
     return {req["id"]: {**results[i], "request": req} for req, i in zip(requests, index)}
 
 
