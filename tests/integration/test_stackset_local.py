@@ -15,7 +15,6 @@ import json
 from typing import Any, Dict, Iterator, Tuple
 
 import pytest
-from aws_cdk import App
 from aws_cdk.assertions import Template
 
 from emr_studio_role.stackset import STACKSET_STACK_ID, add_stackset_from_context
@@ -30,7 +29,7 @@ from scripts.deploy_local_stackset import (
     stackset_properties,
     trust_problems,
 )
-from tests.helpers import FEATURE_FLAGS, cdk_app, offline_aws
+from tests.helpers import cdk_app, offline_aws
 
 REGIONS = ("eu-west-1", "us-east-1")
 CONTEXT = {
@@ -148,9 +147,8 @@ def organization(aws) -> Dict[str, Any]:
 @pytest.fixture(scope="module")
 def service_managed(aws, organization) -> Dict[str, Any]:
     """The app's StackSet for moto's OUs, created with its synthesized properties as they are."""
-    app = App(
-        context={
-            **FEATURE_FLAGS,
+    app = cdk_app(
+        {
             "stackSetOrganizationalUnits": ",".join(organization["ous"]),
             "stackSetRegions": ",".join(REGIONS),
         }
