@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Dict, List, Mapping, Optional, Tuple
@@ -64,8 +65,15 @@ def actions(statement: Statement) -> frozenset:
 
 def iam_match(pattern: str, value: str) -> bool:
     """IAM's wildcard match: ``*`` any run, ``?`` one character, nothing else special."""
+    return _iam_regex(pattern).fullmatch(value) is not None
+
+
+@functools.lru_cache(maxsize=4096)
+def _iam_regex(pattern: str) -> "re.Pattern[str]":
+    """The compiled regular expression of an IAM wildcard pattern (a check asks for the same
+    few patterns many times: each action and ARN pattern of each statement)."""
     regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
-    return re.fullmatch(regex, value, flags=re.DOTALL) is not None
+    return re.compile(regex, flags=re.DOTALL)
 
 
 def _find_role_by_name(app: AppTemplates, name: str) -> Optional[Tuple[str, str]]:
