@@ -46,7 +46,7 @@ def studio_user_sections(
     render_value: Callable[[Any], str], render_condition: Callable[[Any], str], code: Callable[..., str]
 ) -> List[str]:
     """The whole *EMR Studio users* section."""
-    app = App()
+    app = App(builtin_cloud_formation_validation=False)  # as in docs.Example
     stack = Stack(app, "Docs")
     studio = _studio(stack, "Studio", StudioAuthMode.IAM_IDENTITY_CENTER, GitSecretAccess.USER_ROLE)
     iam_studio = _studio(stack, "IamStudio", StudioAuthMode.IAM, GitSecretAccess.TAGGED_SECRETS)

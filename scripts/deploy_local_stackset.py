@@ -137,7 +137,7 @@ def _bounded_botocore_session() -> Any:
     return bs
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _shared_loader() -> Any:
     """One botocore data loader for the process (it caches what it has read)."""
     import botocore.loaders

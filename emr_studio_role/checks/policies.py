@@ -69,7 +69,7 @@ def iam_match(pattern: str, value: str) -> bool:
 
 
 @functools.lru_cache(maxsize=4096)
-def _iam_regex(pattern: str) -> "re.Pattern[str]":
+def _iam_regex(pattern: str) -> re.Pattern[str]:
     """The compiled regular expression of an IAM wildcard pattern (a check asks for the same
     few patterns many times: each action and ARN pattern of each statement)."""
     regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
