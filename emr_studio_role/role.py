@@ -41,6 +41,7 @@ from .limits import (
 )
 from .nag import acknowledge, iam5_ids
 from .options import GitSecretAccess, SecretAccessLevel, StorageLocation, StudioCompute
+from .reads import read
 from .storage import Item, StorageLedger
 from .tagging import tag_studio_resources
 from .trust import studio_trust_principal
@@ -234,7 +235,7 @@ class EmrStudioServiceRole(Construct):
         if decrypt is not None:
             items.append(decrypt)
         storage, location, key_arn = self._plan_location(bucket, prefix, encryption_key, checked=True)
-        workspace_arn = workspace_encryption_key.key_arn if workspace_encryption_key else None
+        workspace_arn = read(workspace_encryption_key, "key_arn") if workspace_encryption_key else None
         workspace_key = [] if workspace_arn == key_arn else self._storage.key_item(workspace_arn)
         touched = self._pack(items + storage + workspace_key, "the page's statements and storage")
         self._storage.record(location, key_arn, [workspace_arn] if workspace_arn else [])

@@ -14,6 +14,7 @@ from . import typecheck
 from . import validation as v
 from .limits import ArnKind, StatementShape, bound_length
 from .options import StorageLocation
+from .reads import read
 
 OBJECT = StatementShape(st.OBJECT_ACTIONS_SID, st.S3_OBJECT_ACTIONS, ArnKind.BUCKET)
 BUCKET = StatementShape(st.BUCKET_ACTIONS_SID, st.S3_BUCKET_ACTIONS, ArnKind.BUCKET)
@@ -49,12 +50,12 @@ class StorageLedger:
                 problems = v.check_location(bucket, prefix, encryption_key)
         if problems:
             return problems, [], None, ""  # type: ignore[return-value]
-        key = encryption_key if encryption_key is not None else bucket.encryption_key
+        key = encryption_key if encryption_key is not None else read(bucket, "encryption_key")
         norm = v.normalize_prefix(prefix)
         location = StorageLocation(bucket, norm, key)
-        bucket_arn = bucket.bucket_arn
+        bucket_arn = read(bucket, "bucket_arn")
         self._planned = (location, bucket_arn)
-        key_arn = key.key_arn if key is not None else ""
+        key_arn = read(key, "key_arn") if key is not None else ""
         seen = self._seen.get((bucket_arn, norm, key_arn))
         if seen is not None:
             return [], [], self.locations[seen], key_arn

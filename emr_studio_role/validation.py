@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, List, Mapping, Optional, Tuple
 
+from .reads import read
 from .typecheck import (
     check_types,
     describe,
@@ -354,7 +355,7 @@ def is_alias(key: Any) -> bool:
     if implements(key, kms.IAlias):
         return True
     # An alias ARN's literal part names it even when partition, region or account are tokens.
-    arn = key.key_arn
+    arn = read(key, "key_arn")
     return isinstance(arn, str) and ":alias/" in arn
 
 
@@ -370,13 +371,13 @@ def check_key(prop: str, key: Any) -> List[str]:
             "(for an existing key use kms.Key.from_key_arn)"
         ]
     if is_alias(key):
-        name = key.alias_name if implements(key, kms.IAlias) else key.key_arn
+        name = key.alias_name if implements(key, kms.IAlias) else read(key, "key_arn")
         return [
             f"{prop}: got the KMS alias {_shown(name)}; allowed: the key itself "
             "(kms.Key or kms.Key.from_key_arn): an alias ARN in an identity policy does not "
             "grant use of the key it points to"
         ]
-    return check_arn(f"{prop} (key ARN)", key.key_arn, KEY_ARN)
+    return check_arn(f"{prop} (key ARN)", read(key, "key_arn"), KEY_ARN)
 
 
 def check_bucket(prop: str, bucket: Any) -> List[str]:
@@ -388,13 +389,13 @@ def check_bucket(prop: str, bucket: Any) -> List[str]:
             f"{prop}: got {_shown(bucket)}; allowed: an s3.IBucket (for an existing bucket use "
             "s3.Bucket.from_bucket_name; for an L1 CfnBucket, s3.Bucket.from_cfn_bucket)"
         ]
-    return check_arn(f"{prop} (bucket ARN)", bucket.bucket_arn, BUCKET_ARN)
+    return check_arn(f"{prop} (bucket ARN)", read(bucket, "bucket_arn"), BUCKET_ARN)
 
 
 def secret_policy_arn(secret: Any) -> str:
     """The ARN a policy names for a secret: its full ARN, or, for a secret known by name
     or partial ARN, that ARN with ``-??????`` (Secrets Manager's six-character suffix)."""
-    return secret.secret_full_arn or f"{secret.secret_arn}-??????"
+    return read(secret, "secret_full_arn") or f"{read(secret, 'secret_arn')}-??????"
 
 
 def check_secret(prop: str, secret: Any) -> List[str]:
@@ -406,9 +407,9 @@ def check_secret(prop: str, secret: Any) -> List[str]:
             f"{prop}: got {_shown(secret)}; allowed: a secretsmanager.ISecret (for an existing "
             "secret use secretsmanager.Secret.from_secret_complete_arn or from_secret_name_v2)"
         ]
-    problems = check_arn(f"{prop} (secret ARN)", secret.secret_arn, SECRET_ARN)
-    if secret.encryption_key is not None:
-        problems += check_key(f"{prop}.encryption_key", secret.encryption_key)
+    problems = check_arn(f"{prop} (secret ARN)", read(secret, "secret_arn"), SECRET_ARN)
+    if read(secret, "encryption_key") is not None:
+        problems += check_key(f"{prop}.encryption_key", read(secret, "encryption_key"))
     return problems
 
 
@@ -447,7 +448,7 @@ def check_workspace_key(key: Any, stack: Any) -> List[str]:
     problems = check_key("workspace_encryption_key", key)
     if problems or key is None:
         return problems
-    key_region, key_account = arn_region_account(key.key_arn)
+    key_region, key_account = arn_region_account(read(key, "key_arn"))
     region, account = _literal_region_account(stack)
     for what, got, want in (("region", key_region, region), ("account", key_account, account)):
         if got is not None and want is not None and got != want:
@@ -464,8 +465,8 @@ def check_location(bucket: Any, prefix: Any, encryption_key: Any) -> List[str]:
     problems = check_bucket("bucket", bucket) + check_prefix("prefix", prefix)
     if encryption_key is not None:
         problems += check_key("encryption_key", encryption_key)
-    elif not problems and bucket.encryption_key is not None:
-        problems += check_key("bucket.encryption_key", bucket.encryption_key)
+    elif not problems and read(bucket, "encryption_key") is not None:
+        problems += check_key("bucket.encryption_key", read(bucket, "encryption_key"))
     return problems
 
 

@@ -74,3 +74,35 @@ def test_every_role_of_a_stack_refuses_changes_after_synth(stack):
     for role in roles:
         with pytest.raises(Exception, match="called after the app was synthesized"):
             role.add_storage_location(bucket, prefix="more/")
+
+
+
+def test_a_roles_bucket_and_key_attributes_are_each_read_from_jsii_once(stack, monkeypatch):
+    """The checks and the storage plan read the bucket's ARN and key, and the key's ARN, of the
+    same objects: each attribute is one round trip to the jsii runtime, not one per reader."""
+    import jsii
+    from aws_cdk import aws_kms as kms
+
+    key = kms.Key.from_key_arn(
+        stack, "K", "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    )
+    bucket = s3.Bucket.from_bucket_attributes(
+        stack, "B", bucket_name="notebooks-bucket", encryption_key=key
+    )
+    watched = {"bucketArn", "encryptionKey", "keyArn"}
+    reads = []
+    provider = jsii.kernel.provider
+    get = provider.get
+
+    def counted(request):
+        if request.property in watched:
+            reads.append(request.property)
+        return get(request)
+
+    monkeypatch.setattr(provider, "get", counted)
+    EmrStudioServiceRole(stack, "R", bucket=bucket, prefix="studio/")
+    assert reads.count("bucketArn") == 1
+    assert reads.count("encryptionKey") == 1
+    # One read of the key's ARN; jsii answers a read through an interface proxy (what
+    # ``bucket.encryption_key`` returns) with two round trips.
+    assert reads.count("keyArn") == 2
