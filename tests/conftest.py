@@ -79,36 +79,44 @@ SCENARIOS = {
 ASSEMBLIES: dict = {}
 
 
-def _synth(name: str) -> Template:
-    app, stack = app_stack(SCENARIOS[name])
-    assembly = app.synth()  # runs the cdk-nag packs: raises on any unacknowledged finding
-    ASSEMBLIES[name] = assembly.directory
-    return Template.from_stack(stack)
+def _synth(tmp_path_factory: pytest.TempPathFactory, name: str) -> Template:
+    """The scenario's template, synthesized once per run (:func:`once_per_run`): the first
+    worker that asks synthesizes it, with the nag packs; the others read its template, and its
+    cloud assembly (``validation-report.json``) where that worker's synth wrote it."""
+
+    def run():
+        app, stack = app_stack(SCENARIOS[name])
+        assembly = app.synth()  # runs the cdk-nag packs: raises on any unacknowledged finding
+        return {"template": Template.from_stack(stack).to_json(), "assembly": assembly.directory}
+
+    done = once_per_run(tmp_path_factory, f"scenario-{name}", run)
+    ASSEMBLIES[name] = done["assembly"]
+    return Template.from_json(done["template"])
 
 
 @pytest.fixture(scope="session")
-def default_template() -> Template:
-    return _synth("default")
+def default_template(tmp_path_factory) -> Template:
+    return _synth(tmp_path_factory, "default")
 
 
 @pytest.fixture(scope="session")
-def serverless_template() -> Template:
-    return _synth("serverless")
+def serverless_template(tmp_path_factory) -> Template:
+    return _synth(tmp_path_factory, "serverless")
 
 
 @pytest.fixture(scope="session")
-def listed_template() -> Template:
-    return _synth("listed_secrets")
+def listed_template(tmp_path_factory) -> Template:
+    return _synth(tmp_path_factory, "listed_secrets")
 
 
 @pytest.fixture(scope="session")
-def user_role_template() -> Template:
-    return _synth("user_role_secrets")
+def user_role_template(tmp_path_factory) -> Template:
+    return _synth(tmp_path_factory, "user_role_secrets")
 
 
 @pytest.fixture(scope="session")
-def collab_off_template() -> Template:
-    return _synth("collaboration_off")
+def collab_off_template(tmp_path_factory) -> Template:
+    return _synth(tmp_path_factory, "collaboration_off")
 
 
 @pytest.fixture(scope="session")
@@ -143,13 +151,17 @@ def existing_vpc():
 
 
 @pytest.fixture(scope="session")
-def checkov_report(scenario_templates, own_vpc, existing_vpc, tmp_path_factory):
+def checkov_report(request, tmp_path_factory):
     """checkov, run once per run over the app's scenario templates and the Studio app's:
     ``{template name: (failed checks, number passed)}`` (names: the keys of
     ``scenario_templates``, ``own_vpc``, ``existing_vpc``, and ``canary``, a bucket that must
-    fail), and ``"_output"``: the raw report."""
+    fail), and ``"_output"``: the raw report.  The templates are asked for only by the worker
+    that runs checkov."""
 
     def run():
+        scenario_templates = request.getfixturevalue("scenario_templates")
+        own_vpc = request.getfixturevalue("own_vpc")
+        existing_vpc = request.getfixturevalue("existing_vpc")
         out = tmp_path_factory.mktemp("checkov-templates")
         templates = {name: t.to_json() for name, t in scenario_templates.items()}
         templates.update(own_vpc=own_vpc[1].to_json(), existing_vpc=existing_vpc[1].to_json())
@@ -221,6 +233,15 @@ FIRST = (
 UNITS = {
     "tests/integration/test_deploy_local.py": "moto",
     "tests/integration/test_stackset_local.py": "moto",
+    # CDK's built-in template validation (its engine starts once per process, about 1.5 s)
+    # and cfn-lint (its rules and schemas load once per process):
+    "tests/unit/test_cfn_validation.py": "cfn",
+    "tests/unit/test_example.py": "cfn",
+    "tests/unit/test_studio_example.py": "cfn",
+    "tests/unit/test_application.py": "cfn",
+    "tests/unit/test_studio_app.py": "cfn",
+    "tests/unit/test_lint.py": "cfn",
+    "tests/unit/test_stackset.py": "cfn",
 }
 
 
