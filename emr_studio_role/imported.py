@@ -36,7 +36,7 @@ import hashlib
 import re
 from typing import Dict, List, Literal, Optional, Sequence, Tuple
 
-from aws_cdk import ArnFormat, Duration, Stack, Token
+from aws_cdk import ArnFormat, Duration, Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_secretsmanager as secretsmanager
@@ -53,6 +53,7 @@ from .limits import (
     StatementShape,
 )
 from .nag import acknowledge
+from .reads import read
 from .statements import EMR_TAG_KEY, EMR_TAG_VALUE
 from .validation import secret_policy_arn
 
@@ -147,6 +148,7 @@ class ImportedResourceTagger(Construct):
         stack = Stack.of(self)
         self._stack = stack
 
+        self._hidden: Optional[cr.Logging] = None
         #: The EMR tag's AwsCustomResources, by construct ID.
         self.custom_resources: Dict[str, cr.AwsCustomResource] = {}
         ec2_arns: List[str] = []
@@ -155,14 +157,14 @@ class ImportedResourceTagger(Construct):
         for kind, resource in resources:
             if kind == "secret":
                 secret: secretsmanager.ISecret = resource  # type: ignore[assignment]
-                cid = "Secret" + _id_part(secret.secret_arn, resource)
+                cid = "Secret" + _id_part(read(secret, "secret_arn"), resource)
                 calls = self._secret_calls(secret)
                 # A secret known by name or partial ARN: match Secrets Manager's suffix.
                 arn = secret_policy_arn(secret)
                 arns = secret_arns
             else:
                 prefix, arn_type, attr, _ = _EC2[kind]
-                rid: str = getattr(resource, attr)
+                rid: str = read(resource, attr)
                 cid = prefix + _id_part(rid, resource)
                 calls = self._ec2_calls(kind, rid)
                 arn = stack.format_arn(
@@ -245,6 +247,8 @@ class ImportedResourceTagger(Construct):
         #: Upper bound of each policy's deployed size in characters (``limits.py``).
         self.policy_size_bounds: List[int] = list(packer.bounds)
 
+        # One Duration for every call (a round trip to the jsii runtime each).
+        timeout = Duration.minutes(5)
         for cid, create, delete in planned:
             custom = cr.AwsCustomResource(
                 self,
@@ -256,7 +260,7 @@ class ImportedResourceTagger(Construct):
                 install_latest_aws_sdk=False,
                 log_group=self.log_group,
                 # The call's timeout in CloudFormation (default 1 hour): tagging takes seconds.
-                service_timeout=Duration.minutes(5),
+                service_timeout=timeout,
             )
             custom.node.add_dependency(*self.policies)
             self.custom_resources[cid] = custom
@@ -276,6 +280,12 @@ class ImportedResourceTagger(Construct):
     def _tags(self) -> List[Dict[str, str]]:
         return [{"Key": self.tag_key, "Value": self.tag_value}]
 
+    def _logging(self) -> cr.Logging:
+        """SDK call logging without the API's responses: one object for every call."""
+        if self._hidden is None:
+            self._hidden = cr.Logging.with_data_hidden()
+        return self._hidden
+
     def _ec2_calls(self, kind: str, rid: str) -> Tuple[cr.AwsSdkCall, cr.AwsSdkCall]:
         not_found = _EC2[kind][3]
         params = {"Resources": [rid], "Tags": self._tags()}
@@ -285,7 +295,7 @@ class ImportedResourceTagger(Construct):
             action="createTags",
             parameters=params,
             physical_resource_id=physical,
-            logging=cr.Logging.with_data_hidden(),
+            logging=self._logging(),
         )
         delete = cr.AwsSdkCall(
             service="EC2",
@@ -294,12 +304,12 @@ class ImportedResourceTagger(Construct):
             physical_resource_id=physical,
             # A resource deleted outside this stack has no tag left to remove.
             ignore_error_codes_matching=re.escape(not_found),
-            logging=cr.Logging.with_data_hidden(),
+            logging=self._logging(),
         )
         return create, delete
 
     def _secret_calls(self, secret: secretsmanager.ISecret) -> Tuple[cr.AwsSdkCall, cr.AwsSdkCall]:
-        arn = secret.secret_arn
+        arn = read(secret, "secret_arn")
         region = self._stack.split_arn(arn, ArnFormat.COLON_RESOURCE_NAME).region
         physical = cr.PhysicalResourceId.of(arn)
         create = cr.AwsSdkCall(
@@ -308,7 +318,7 @@ class ImportedResourceTagger(Construct):
             parameters={"SecretId": arn, "Tags": self._tags()},
             physical_resource_id=physical,
             region=region,
-            logging=cr.Logging.with_data_hidden(),
+            logging=self._logging(),
         )
         delete = cr.AwsSdkCall(
             service="SecretsManager",
@@ -317,7 +327,7 @@ class ImportedResourceTagger(Construct):
             physical_resource_id=physical,
             region=region,
             ignore_error_codes_matching="ResourceNotFoundException",
-            logging=cr.Logging.with_data_hidden(),
+            logging=self._logging(),
         )
         return create, delete
 
@@ -375,7 +385,7 @@ def _checkov_skip(resource: IConstruct, skips: Sequence[Tuple[str, str]]) -> Non
 
 def _id_part(value: str, resource: IConstruct) -> str:
     """A stable construct-ID part: the resource's own ID, or its construct's address for a token."""
-    if Token.is_unresolved(value):
+    if "${Token[" in value:  # a token (Token.is_unresolved of a string, without a round trip)
         return resource.node.addr
     if value.startswith("arn:"):
         # A secret ARN: its name and suffix are unique in the account and region.

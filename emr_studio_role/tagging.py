@@ -22,6 +22,7 @@ from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct, IConstruct
 
+from .reads import read
 from .statements import EMR_TAG_KEY, EMR_TAG_VALUE
 
 #: Warning ids, stable so that users can acknowledge them.
@@ -60,12 +61,12 @@ def is_imported(resource: IConstruct) -> bool:
 
 def _ids(kind: str, resource: IConstruct) -> str:
     if kind == "vpc":
-        return resource.vpc_id  # type: ignore[attr-defined]
+        return read(resource, "vpc_id")
     if kind == "subnet":
-        return resource.subnet_id  # type: ignore[attr-defined]
+        return read(resource, "subnet_id")
     if kind == "security group":
-        return resource.security_group_id  # type: ignore[attr-defined]
-    return resource.secret_arn  # type: ignore[attr-defined]
+        return read(resource, "security_group_id")
+    return read(resource, "secret_arn")
 
 
 def tag_studio_resources(

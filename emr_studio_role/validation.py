@@ -474,12 +474,13 @@ def _network_ids(props: Mapping[str, Any]) -> List[str]:
     problems: List[str] = []
     vpc = props.get("vpc")
     if vpc is not None:
-        problems += check_ec2_id("vpc (vpc id)", vpc.vpc_id, "vpc")
+        problems += check_ec2_id("vpc (vpc id)", read(vpc, "vpc_id"), "vpc")
     for i, subnet in enumerate(props.get("subnets") or ()):
-        problems += check_ec2_id(f"subnets[{i}] (subnet id)", subnet.subnet_id, "subnet")
+        problems += check_ec2_id(f"subnets[{i}] (subnet id)", read(subnet, "subnet_id"), "subnet")
     for i, group in enumerate(props.get("security_groups") or ()):
         problems += check_ec2_id(
-            f"security_groups[{i}] (security group id)", group.security_group_id, "security group"
+            f"security_groups[{i}] (security group id)", read(group, "security_group_id"),
+            "security group"
         )
     return problems
 

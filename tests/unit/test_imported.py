@@ -389,3 +389,24 @@ def test_app_with_tag_imported_resources_is_nag_clean(tagged_app):
     custom = _of_type(tagged_app, "Custom::AWS")
     assert sorted(json.loads(r["Properties"]["Create"])["physicalResourceId"]["id"]
                   for r in custom.values()) == sorted([SUBNET_ID, GROUP_ID, SECRET_ARN])
+
+
+def test_the_tagger_makes_one_logging_and_one_timeout_for_all_its_calls(monkeypatch):
+    """Each imported resource's two SDK calls share the tagger's one ``Logging`` and one
+    ``Duration`` (each is a round trip to the jsii runtime), and each resource's ID is read
+    once, by the checks and the tagger alike."""
+    import jsii
+
+    stack = Stack(cdk_app(), "S")
+    subnets = [ec2.Subnet.from_subnet_id(stack, f"Sub{i}", f"subnet-0{i}23456789abcdef0") for i in range(3)]
+    provider = jsii.kernel.provider
+    calls: List[str] = []
+    sinvoke, get = provider.sinvoke, provider.get
+    monkeypatch.setattr(provider, "sinvoke", lambda r: calls.append(r.method) or sinvoke(r))
+    monkeypatch.setattr(provider, "get", lambda r: calls.append(r.property) or get(r))
+    ImportedResourceTagger(stack, "Tag", resources=[("subnet", s) for s in subnets])
+    assert calls.count("withDataHidden") == 1
+    assert calls.count("minutes") == 1
+    # One read of each subnet's ID: jsii answers a read through an interface proxy (what
+    # Subnet.from_subnet_id returns) with two round trips.
+    assert calls.count("subnetId") == 2 * len(subnets)
