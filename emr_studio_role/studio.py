@@ -31,6 +31,7 @@ from constructs import Construct
 from . import user_policies as up
 from .errors import EmrStudioRoleValidationError
 from .options import GitSecretAccess, IdcUserAssignment, SessionIdentityType, StudioAuthMode
+from .reads import read
 from .role import PROP_TYPES as ROLE_PROP_TYPES
 from .role import EmrStudioServiceRole, _MarkSynthesized, refuse_after_synth
 from .studio_users import StudioUsers
@@ -243,8 +244,8 @@ class EmrStudio(Construct):
             name=p["name"] or Names.unique_resource_name(self, max_length=64, separator="-"),
             description=p["description"],
             auth_mode=auth_mode.value,
-            vpc_id=vpc.vpc_id,
-            subnet_ids=[s.subnet_id for s in subnets],
+            vpc_id=read(vpc, "vpc_id"),
+            subnet_ids=[read(s, "subnet_id") for s in subnets],
             engine_security_group_id=engine_sg.security_group_id,
             workspace_security_group_id=workspace_sg.security_group_id,
             default_s3_location=f"s3://{bucket.bucket_name}/{location.prefix}",

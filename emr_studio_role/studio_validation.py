@@ -21,6 +21,8 @@ from aws_cdk.region_info import RegionInfo
 
 from . import validation as v
 from .options import IdcUserAssignment, SessionIdentityType, StudioAuthMode, StudioCompute
+from .reads import read
+from .tagging import is_imported
 from .typecheck import check as type_problems
 from .typecheck import check_types, describe, implements
 
@@ -84,7 +86,7 @@ def _literal(value: Any) -> bool:
 
 
 def _is_imported(resource: Any) -> bool:
-    return resource.node.default_child is None
+    return is_imported(resource)  # kept per resource: the role's tagging asks the same
 
 
 def _shown(value: Any) -> str:
@@ -142,17 +144,17 @@ def check_studio_props(p: Mapping[str, Any], *, stack: Any, role_types: Mapping[
 def _check_network(vpc: Any, subnets: Tuple[Any, ...], p: Mapping[str, Any], bad: Set[str]) -> List[str]:
     problems: List[str] = []
     if vpc is not None and _is_imported(vpc):
-        problems += v.check_ec2_id("vpc (vpc id)", vpc.vpc_id, "vpc", strict=True)
+        problems += v.check_ec2_id("vpc (vpc id)", read(vpc, "vpc_id"), "vpc", strict=True)
     if "subnets" not in bad:
         if not 1 <= len(subnets) <= MAX_SUBNETS:
             problems.append(
                 f"subnets: got {len(subnets)} subnets; allowed: 1 to {MAX_SUBNETS} "
                 "(Create an EMR Studio: 'a maximum of five subnets')"
             )
-        ids = [s.subnet_id for s in subnets]
+        ids = [read(s, "subnet_id") for s in subnets]
         twice = [s for i, s in enumerate(subnets) if ids.index(ids[i]) != i]
         if twice:
-            shown = [s.subnet_id if _literal(s.subnet_id) else s.node.path for s in twice]
+            shown = [read(s, "subnet_id") if _literal(read(s, "subnet_id")) else s.node.path for s in twice]
             problems.append(
                 f"subnets: got {shown} more than once; allowed: each subnet once (AWS::EMR::Studio "
                 "SubnetIds)"
@@ -160,7 +162,7 @@ def _check_network(vpc: Any, subnets: Tuple[Any, ...], p: Mapping[str, Any], bad
         for i, subnet in enumerate(subnets):
             if _is_imported(subnet):
                 problems += v.check_ec2_id(
-                    f"subnets[{i}] (subnet id)", subnet.subnet_id, "subnet", strict=True
+                    f"subnets[{i}] (subnet id)", read(subnet, "subnet_id"), "subnet", strict=True
                 )
         if vpc is not None and subnets:
             problems += _subnets_outside(vpc, subnets)
@@ -174,11 +176,11 @@ def _check_network(vpc: Any, subnets: Tuple[Any, ...], p: Mapping[str, Any], bad
         )
     for prop, group in groups:
         if _is_imported(group):
-            problems += v.check_ec2_id(f"{prop} (security group id)", group.security_group_id,
+            problems += v.check_ec2_id(f"{prop} (security group id)", read(group, "security_group_id"),
                                        "security group", strict=True)
         elif vpc is not None:
             cfn = group.node.default_child
-            if isinstance(cfn, ec2.CfnSecurityGroup) and cfn.vpc_id != vpc.vpc_id:
+            if isinstance(cfn, ec2.CfnSecurityGroup) and cfn.vpc_id != read(vpc, "vpc_id"):
                 problems.append(
                     f"{prop}: got {describe(group)}, a security group of another VPC than "
                     f"{_vpc_shown(vpc)}; allowed: a group of the Studio's VPC (AWS::EMR::Studio: "
@@ -188,12 +190,14 @@ def _check_network(vpc: Any, subnets: Tuple[Any, ...], p: Mapping[str, Any], bad
 
 
 def _vpc_shown(vpc: Any) -> str:
-    return vpc.vpc_id if _literal(vpc.vpc_id) else describe(vpc)
+    vpc_id = read(vpc, "vpc_id")
+    return vpc_id if _literal(vpc_id) else describe(vpc)
 
 
 def _known_subnet_ids(vpc: ec2.IVpc) -> List[str]:
     return [
-        s.subnet_id for s in (*vpc.public_subnets, *vpc.private_subnets, *vpc.isolated_subnets)
+        read(s, "subnet_id")
+        for s in (*read(vpc, "public_subnets"), *read(vpc, "private_subnets"), *read(vpc, "isolated_subnets"))
     ]
 
 
@@ -203,12 +207,12 @@ def _subnets_outside(vpc: ec2.IVpc, subnets: Sequence[ec2.ISubnet]) -> List[str]
     known = _known_subnet_ids(vpc)
     outside = []
     for subnet in subnets:
-        sid = subnet.subnet_id
+        sid = read(subnet, "subnet_id")
         if sid in known:
             continue
         cfn = subnet.node.default_child
         if isinstance(cfn, ec2.CfnSubnet):
-            if cfn.vpc_id != vpc.vpc_id:
+            if cfn.vpc_id != read(vpc, "vpc_id"):
                 outside.append(subnet.node.path)
         elif known and _literal(sid) and all(_literal(k) for k in known):
             outside.append(sid)

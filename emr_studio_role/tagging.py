@@ -15,7 +15,7 @@ it at deploy time and removes the tag on delete.
 from __future__ import annotations
 
 import weakref
-from typing import List, Optional, Sequence, Tuple
+from typing import List, Optional, Sequence, Set, Tuple
 
 from aws_cdk import Annotations, Tags
 from aws_cdk import aws_ec2 as ec2
@@ -119,14 +119,34 @@ def tag_studio_resources(
                 "apply that tag yourself, or tag it at deploy time with "
                 "tag_imported_resources=True (in the app: -c tagImportedResources=true)"
             )
-        if kind != "secret":
-            resource.node.add_metadata(IMPORTED_UNTAGGED_METADATA, ident)
-        Annotations.of(resource).add_warning_v2(
-            WARN_IMPORTED_UNTAGGED,
+        message = (
             f"The imported {kind} {shown} cannot be tagged by CloudFormation. EMR Studio's "
             f"service role only works with it once it carries the tag "
-            f"{EMR_TAG_KEY}={EMR_TAG_VALUE}: {fix}.",
+            f"{EMR_TAG_KEY}={EMR_TAG_VALUE}: {fix}."
         )
+        if not _first_warning(resource, message):
+            continue  # another role of the app gave this resource the same warning
+        if kind != "secret":
+            resource.node.add_metadata(IMPORTED_UNTAGGED_METADATA, ident)
+        Annotations.of(resource).add_warning_v2(WARN_IMPORTED_UNTAGGED, message)
     return imported
+
+
+#: Per imported resource: the warnings it has been given.  The roles and Studios of an app often
+#: share a VPC and its subnets; CDK keeps one copy of a repeated warning anyway, and a repeat
+#: costs four round trips to the jsii runtime.
+_WARNED: weakref.WeakKeyDictionary[IConstruct, Set[str]] = weakref.WeakKeyDictionary()
+
+
+def _first_warning(resource: IConstruct, message: str) -> bool:
+    """True the first time ``resource`` is to be given ``message``."""
+    try:
+        given = _WARNED.setdefault(resource, set())
+    except TypeError:  # pragma: no cover - an object that takes no weak reference
+        return True
+    if message in given:
+        return False
+    given.add(message)
+    return True
 
 

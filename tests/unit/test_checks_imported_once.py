@@ -119,3 +119,26 @@ def test_the_command_line_still_warns_about_each_imported_id(capsys, warned):
                   if f["rule"] == RULE_NETWORK) == [
         "EngineSecurityGroupId", "SubnetIds/0", "SubnetIds/1", "VpcId", "WorkspaceSecurityGroupId"
     ]
+
+
+def test_two_roles_on_one_imported_network_mark_and_warn_about_each_resource_once():
+    """Roles and Studios of an app often share a VPC and its subnets: each shared resource is
+    marked once and warned about once, as with one role."""
+    app = cdk_app()
+    stack = Stack(app, "Platform")
+    vpc = ec2.Vpc.from_vpc_attributes(stack, "Vpc", vpc_id=VPC, availability_zones=["a", "b"])
+    subnets = [ec2.Subnet.from_subnet_id(stack, f"Subnet{i}", s) for i, s in enumerate(SUBNETS)]
+    for name in ("A", "B"):
+        EmrStudioServiceRole(
+            stack, name, bucket=s3.Bucket.from_bucket_name(stack, f"Bucket{name}", "notebooks-x"),
+            vpc=vpc, subnets=subnets,
+        )
+    app.synth()
+    metadata = json.loads((Path(app.outdir) / "Platform.metadata.json").read_text())
+    entries = [e for es in metadata.values() for e in es]
+    marked = [e["data"] for e in entries if e["type"] == IMPORTED_UNTAGGED_METADATA]
+    assert sorted(marked) == sorted([VPC, *SUBNETS])
+    warned = [
+        e for e in entries if e["type"] == "aws:cdk:warning" and WARN_IMPORTED_UNTAGGED in str(e["data"])
+    ]
+    assert len(warned) == 3
