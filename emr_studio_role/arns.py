@@ -8,7 +8,7 @@ once per stack (and account), and kept here for the stack's lifetime.
 from __future__ import annotations
 
 import weakref
-from typing import Dict, Optional, Tuple
+from typing import Any, Dict, Optional, Tuple
 
 from aws_cdk import ArnFormat, Stack
 
@@ -37,3 +37,31 @@ def pattern_arn(stack: Stack, pattern: ArnPattern, account: Optional[str] = None
             arn_format=_ARN_FORMATS[pattern.separator] if pattern.resource_name is not None else None,
         )
     return arn
+
+
+#: Per stack: any other ARN formatted for it, by ``format_arn``'s arguments, and its
+#: partition, account and region tokens.
+_OTHER: weakref.WeakKeyDictionary[Stack, Dict[Tuple[Tuple[str, Any], ...], str]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def stack_arn(stack: Stack, **components: Any) -> str:
+    """``stack.format_arn(**components)``, once per stack and components."""
+    formatted = _OTHER.setdefault(stack, {})
+    key = tuple(sorted(components.items()))
+    arn = formatted.get(key)
+    if arn is None:
+        arn = formatted[key] = stack.format_arn(**components)
+    return arn
+
+
+def stack_value(stack: Stack, name: str) -> str:
+    """``stack.partition``, ``stack.account`` or ``stack.region`` (a token when the stack is
+    environment-agnostic), read once per stack."""
+    formatted = _OTHER.setdefault(stack, {})
+    key = (("__attribute__", name),)
+    value = formatted.get(key)
+    if value is None:
+        value = formatted[key] = getattr(stack, name)
+    return value

@@ -42,6 +42,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
+from .arns import stack_arn, stack_value
 from .limits import (
     MANAGED_POLICY_MAX_CHARS,
     ArnKind,
@@ -49,6 +50,7 @@ from .limits import (
     bound_length,
     statement_bound,
 )
+from .reads import read
 from .user_notes import BROAD_GRANTS, DEPARTURES, TABLE_NOTES, BroadGrant, Departure, TableNote
 from .user_policy_size import (
     GLUE_NAME_MAX,
@@ -140,17 +142,18 @@ class UserPolicyInputs:
 
 def resolve_resource(stack: Stack, resource: UserResource, inputs: UserPolicyInputs) -> List[str]:
     """The ARNs (tokens where needed) that one :class:`UserResource` stands for."""
-    p = stack.partition
+    p = stack_value(stack, "partition")
     if resource is UserResource.ANY:
         return ["*"]
     if resource is UserResource.EC2_VPC:
-        return [stack.format_arn(service="ec2", resource="vpc", resource_name="*")]
+        return [stack_arn(stack, service="ec2", resource="vpc", resource_name="*")]
     if resource is UserResource.EC2_SECURITY_GROUP:
-        return [stack.format_arn(service="ec2", resource="security-group", resource_name="*")]
+        return [stack_arn(stack, service="ec2", resource="security-group", resource_name="*")]
     if resource in (UserResource.EMR_STUDIO_SECRETS, UserResource.ANY_SECRET):
         name = "emr-studio-*" if resource is UserResource.EMR_STUDIO_SECRETS else "*"
         return [
-            stack.format_arn(
+            stack_arn(
+                stack,
                 service="secretsmanager",
                 resource="secret",
                 resource_name=name,
@@ -160,7 +163,10 @@ def resolve_resource(stack: Stack, resource: UserResource, inputs: UserPolicyInp
     if resource is UserResource.S3_ANY:
         return [f"arn:{p}:s3:::*"]
     if resource is UserResource.EMR_LOGS:
-        return [f"arn:{p}:s3:::aws-logs-{stack.account}-{stack.region}/elasticmapreduce/*"]
+        return [
+            f"arn:{p}:s3:::aws-logs-{stack_value(stack, 'account')}-{stack_value(stack, 'region')}"
+            "/elasticmapreduce/*"
+        ]
     if resource is UserResource.SERVICE_ROLE:
         return [inputs.service_role_arn]
     if resource is UserResource.EMR_DEFAULT_ROLES:
@@ -170,7 +176,8 @@ def resolve_resource(stack: Stack, resource: UserResource, inputs: UserPolicyInp
     if resource is UserResource.EKS_MANAGED_ENDPOINTS:
         return (
             [
-                stack.format_arn(
+                stack_arn(
+                    stack,
                     service="emr-containers",
                     resource="/virtualclusters",
                     resource_name="*/endpoints/*",
@@ -180,22 +187,22 @@ def resolve_resource(stack: Stack, resource: UserResource, inputs: UserPolicyInp
             else []
         )
     if resource is UserResource.DATA_BUCKETS:
-        return [b.bucket_arn for b in inputs.data_buckets]
+        return [read(b, "bucket_arn") for b in inputs.data_buckets]
     if resource is UserResource.DATA_OBJECTS:
         return [b.arn_for_objects("*") for b in inputs.data_buckets]
     if resource is UserResource.GLUE_CATALOG:
         if not inputs.glue_databases:
             return []
-        out = [stack.format_arn(service="glue", resource="catalog")]
+        out = [stack_arn(stack, service="glue", resource="catalog")]
         for name in inputs.glue_databases:
-            out.append(stack.format_arn(service="glue", resource="database", resource_name=name))
-            out.append(stack.format_arn(service="glue", resource="table", resource_name=f"{name}/*"))
+            out.append(stack_arn(stack, service="glue", resource="database", resource_name=name))
+            out.append(stack_arn(stack, service="glue", resource="table", resource_name=f"{name}/*"))
         return out
     raise ValueError(f"unknown resource {resource!r}")  # pragma: no cover
 
 
 def _default_role_arn(stack: Stack, name: str) -> str:
-    return stack.format_arn(service="iam", region="", resource="role", resource_name=name)
+    return stack_arn(stack, service="iam", region="", resource="role", resource_name=name)
 
 
 def _condition(spec: UserStatementSpec, inputs: UserPolicyInputs) -> Dict[str, Dict[str, Any]]:

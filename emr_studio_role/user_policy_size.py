@@ -55,11 +55,12 @@ def role_arn_bound(role: iam.IRole) -> Optional[int]:
         return None  # literal, or pseudo parameters only (from_role_name)
     cfn = role.node.default_child
     if isinstance(cfn, iam.CfnRole):
-        path = cfn.path if _literal(cfn.path) else None
-        name = cfn.role_name if _literal(cfn.role_name) else None
+        given_path, given_name = cfn.path, cfn.role_name  # one round trip each
+        path = given_path if _literal(given_path) else None
+        name = given_name if _literal(given_name) else None
         return (
             len("arn:") + _PARTITION_MAX + len(":iam::") + _ACCOUNT_LEN + len(":role")
-            + (len(path) if path else (1 if cfn.path is None else 512))
+            + (len(path) if path else (1 if given_path is None else 512))
             + (len(name) if name else 64)
         )
     return ROLE_ARN_MAX

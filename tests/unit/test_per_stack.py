@@ -7,7 +7,7 @@ from aws_cdk import aws_s3 as s3
 
 from emr_studio_role import EmrStudioServiceRole
 from emr_studio_role import statements as st
-from emr_studio_role.arns import pattern_arn
+from emr_studio_role.arns import pattern_arn, stack_arn, stack_value
 from emr_studio_role.nag import iam5_ids, iam5_resources
 from tests.helpers import ENV, cdk_app
 
@@ -106,3 +106,16 @@ def test_a_roles_bucket_and_key_attributes_are_each_read_from_jsii_once(stack, m
     # One read of the key's ARN; jsii answers a read through an interface proxy (what
     # ``bucket.encryption_key`` returns) with two round trips.
     assert reads.count("keyArn") == 2
+
+
+def test_other_arns_and_the_stacks_pseudo_values_are_read_once_per_stack(stack):
+    """The user policies' ARNs (``user_policies.resolve_resource``) come from ``stack_arn`` and
+    ``stack_value``: the same values as ``format_arn`` and the stack's attributes, made once."""
+    first = stack_arn(stack, service="glue", resource="database", resource_name="sales")
+    assert stack_arn(stack, resource_name="sales", resource="database", service="glue") is first
+    assert stack.resolve(first) == stack.resolve(
+        stack.format_arn(service="glue", resource="database", resource_name="sales")
+    )
+    for name in ("partition", "account", "region"):
+        assert stack_value(stack, name) is stack_value(stack, name)
+        assert stack.resolve(stack_value(stack, name)) == stack.resolve(getattr(stack, name))
