@@ -21,7 +21,7 @@ from aws_cdk.region_info import RegionInfo
 
 from . import validation as v
 from .options import IdcUserAssignment, SessionIdentityType, StudioAuthMode, StudioCompute
-from .reads import read
+from .reads import attribute, read
 from .tagging import is_imported
 from .typecheck import check as type_problems
 from .typecheck import check_types, describe, implements
@@ -210,7 +210,7 @@ def _subnets_outside(vpc: ec2.IVpc, subnets: Sequence[ec2.ISubnet]) -> List[str]
         sid = read(subnet, "subnet_id")
         if sid in known:
             continue
-        cfn = subnet.node.default_child
+        cfn = attribute(subnet, "node").default_child
         if isinstance(cfn, ec2.CfnSubnet):
             if cfn.vpc_id != read(vpc, "vpc_id"):
                 outside.append(subnet.node.path)

@@ -22,7 +22,7 @@ from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct, IConstruct
 
-from .reads import read
+from .reads import attribute, read
 from .statements import EMR_TAG_KEY, EMR_TAG_VALUE
 
 #: Warning ids, stable so that users can acknowledge them.
@@ -51,7 +51,7 @@ def is_imported(resource: IConstruct) -> bool:
         return _IMPORTED[resource]
     except (KeyError, TypeError):
         pass
-    imported = resource.node.default_child is None
+    imported = attribute(resource, "node").default_child is None
     try:
         _IMPORTED[resource] = imported
     except TypeError:  # pragma: no cover - an object that takes no weak reference
