@@ -7,7 +7,9 @@ How a test gets a template (read this before adding a test that synthesizes or r
 * **One synth per configuration per session.**  The app's main configurations
   (:data:`SCENARIOS`: ``default_template``, ``serverless_template``, ... and
   ``scenario_templates`` for all of them), the Studio app (``own_vpc``, ``existing_vpc``)
-  are synthesized here, once, with the cdk-nag packs and EmrStudioChecks.  A test that reads
+  are synthesized here, once per run, with the cdk-nag packs and EmrStudioChecks (the first
+  worker that asks synthesizes a scenario, :func:`once_per_run`; the other reads its template
+  as JSON).  A test that reads
   one of these templates takes the fixture; it never builds the same app again.  A new
   configuration that several modules read gets a session fixture here; one that a single
   module reads gets a ``scope="module"`` fixture in that module.  A test that needs an app of
@@ -32,7 +34,8 @@ Parallel runs (``make test``: ``pytest -n 2 --dist loadfile --no-loadscope-reord
 
 Each xdist worker is a process with its own jsii runtime, so a session fixture is built
 once per worker that uses it, and a module's tests stay on one worker (``loadfile``: its
-module fixtures are built once; :data:`UNITS` keeps the moto modules together).  A fixture
+module fixtures are built once; :data:`UNITS` keeps the moto modules together, and the
+modules that start CDK's validation engine or cfn-lint, ``"cfn"``, so each is started once).  A fixture
 that starts a tool and that several modules read (``cli_synth``, ``checkov_report``) goes
 through :func:`once_per_run`: the first worker that asks runs it, the others read its JSON
 result.  The longest modules are sent

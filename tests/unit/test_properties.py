@@ -16,7 +16,7 @@ Each template is resolved with worst-case values (tests/worst_case.py): partitio
 ``aws-us-gov``, a 14-character region, a 12-digit account, 63-character names for owned
 buckets, the longest value of each other attribute.
 
-``make test`` runs a fixed set of 30 examples (derandomized) plus the ``@example`` cases
+``make test`` runs a fixed set of 15 examples (derandomized) plus the ``@example`` cases
 below; ``make fuzz`` runs 500 random ones (EMR_STUDIO_HYPOTHESIS_PROFILE=fuzz).
 
 The same property holds for ``EmrStudio`` (below): 2 derandomized examples and 2 explicit ones
