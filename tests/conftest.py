@@ -17,7 +17,8 @@ How a test gets a template (read this before adding a test that synthesizes or r
   or ``cdk_app()`` for an ``App`` with the app's feature flags), without CDK's built-in
   template validation (``tests.helpers.cdk_app``: its engine costs about 2 s to start in a
   process and 35 ms a synth): ``tests/unit/test_cfn_validation.py`` runs it, once, on every
-  main configuration of the app, and the README's CLI synth and examples run it as users do.
+  main configuration of the app, and ``tests/unit/test_example.py`` runs the examples with it
+  (their own ``App()``); the README's run of its commands skips it (``tests/readme.py``).
 * **One run per tool per session.**  ``cli_synth`` runs the README's quick commands (the
   one real ``npx cdk synth`` of the suite, and the two examples) once, in a folder of its
   own: a test that needs a real CLI synth reads ``cli_synth.cdk_out``.  ``checkov_report``

@@ -28,8 +28,9 @@ FEATURE_FLAGS: Dict[str, Any] = json.loads(
 #: WebAssembly engine that takes about 2 s to start in each process and about 35 ms per synth)
 #: runs where the tests stand for what users synthesize: ``tests/unit/test_cfn_validation.py``
 #: synthesizes every main configuration of the app (the role stack's scenarios, the Studio
-#: app, the StackSet) with it, once, and the README's CLI synth and examples run it as users
-#: do.  The other tests' apps (``validation=False``, the default here) check the construct,
+#: app, the StackSet) with it, once, and ``tests/unit/test_example.py`` runs the examples with
+#: their own ``App()``, which runs it.  The README's run of its commands (``tests/readme.py``)
+#: and the other tests' apps (``validation=False``, the default here) check the construct,
 #: not CloudFormation's view of the template, and skip it: about a third of the suite's CPU
 #: time, and the engine's start in every worker.
 def cdk_app(

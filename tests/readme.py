@@ -88,6 +88,11 @@ class ReadmeRun:
     cdk_out: Path
 
 
+#: The environment variable that turns CDK's built-in template validation off (aws-cdk-lib's
+#: ``App``: ``builtin_cloud_formation_validation``'s default reads it).
+VALIDATION_ENV = "CDK_VALIDATION"
+
+
 def run_quick_commands(workdir: Path) -> ReadmeRun:
     """Run the quick commands as written, in order, in one bash session, in a view of the clone.
 
@@ -105,6 +110,14 @@ def run_quick_commands(workdir: Path) -> ReadmeRun:
     venv_bin = str(ROOT / ".venv" / "bin")
     env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")}
     env["PATH"] = os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep) if p != venv_bin)
+    # CDK's built-in template validation (CDK_VALIDATION) is off for this run only: it would
+    # start its engine in each of the three app processes (about 4 CPU-s each, two thirds of the
+    # run) to validate templates that the suite validates in process already, with the same
+    # engine, as an ``App()`` does by default: tests/unit/test_example.py runs both examples
+    # (runpy, their own ``App()``), tests/unit/test_cfn_validation.py runs app.py's
+    # ``compute=EMR_SERVERLESS`` (and every other main configuration); and
+    # test_cfn_validation's canary shows that an ``App()`` in the test process validates.
+    env[VALIDATION_ENV] = "false"
     result = subprocess.run(
         ["bash", "-c", script], cwd=workdir, env=env, capture_output=True, text=True, timeout=600
     )

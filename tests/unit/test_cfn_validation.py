@@ -3,7 +3,8 @@ synthesize: every main configuration of the app (the role stack's scenarios, the
 its own VPC and on an existing one, the StackSet rollout) is synthesized here once with it, as
 ``cdk synth`` does; with ``cdk.json``'s ``@aws-cdk/core:validateAgainstDefaultRules`` its
 findings are errors, so a template CloudFormation would refuse fails here.  Other tests' apps
-skip it (``tests.helpers.cdk_app``); the README's CLI synth and examples run it as users do."""
+skip it (``tests.helpers.cdk_app``), and so does the README's run of its commands
+(``tests/readme.py``): the examples' ``App()`` runs it in ``tests/unit/test_example.py``."""
 
 from __future__ import annotations
 
@@ -36,6 +37,28 @@ def test_an_app_with_validation_fails_synth_on_a_template_cloudformation_refuses
 
 def test_a_test_app_without_validation_skips_it():
     _app_with_an_invalid_resource(validation=False).synth()
+
+
+def test_an_app_made_as_the_examples_make_it_validates_in_the_test_process(tmp_path):
+    """``App()`` with no arguments, as ``examples/*.py`` make it (``tests/unit/test_example.py``
+    runs them in this process, and the README's run of them leaves the validation to it):
+    CDK's validation runs (nothing in the test environment turns it off, ``CDK_VALIDATION``) and
+    reports a template CloudFormation would refuse, as a warning without ``cdk.json``'s flag."""
+    import json
+
+    from aws_cdk import App
+
+    app = App(outdir=str(tmp_path))
+    CfnResource(
+        Stack(app, "Invalid"), "Role", type="AWS::IAM::Role",
+        properties={"AssumeRolePolicyDocument": 5},
+    )
+    app.synth()
+    report = json.loads((tmp_path / "validation-report.json").read_text())
+    rules = {
+        (r["pluginName"], v["ruleName"]) for r in report["pluginReports"] for v in r["violations"]
+    }
+    assert ("CloudFormation Validate", "F3012") in rules
 
 
 #: Every main configuration of the app, by name: the context app.py is run with.

@@ -4,11 +4,13 @@
 - examples/existing_platform.py: the VPC, subnets, security groups, bucket and key imported by ID.
 """
 
+import json
 import re
 import runpy
 from pathlib import Path
 
 import pytest
+from aws_cdk import App
 from aws_cdk.assertions import Annotations, Match, Template
 
 from emr_studio_role import EMR_TAG_KEY
@@ -33,6 +35,22 @@ def example():
 @pytest.fixture(scope="module")
 def platform():
     return _run(PLATFORM)
+
+
+@pytest.mark.parametrize("name", ["example", "platform"])
+def test_cdk_template_validation_finds_nothing_in_the_example(name, request):
+    """The example's own ``App()`` ran CDK's built-in template validation when ``app.synth()``
+    ran (the README's run of the examples leaves it to this test, tests/readme.py), and it found
+    nothing: not even a warning (without ``cdk.json``'s flag its findings are warnings, which
+    would not fail the example)."""
+    stack, _ = request.getfixturevalue(name)
+    report = json.loads((Path(App.of(stack).outdir) / "validation-report.json").read_text())
+    violations = [
+        (r["pluginName"], v["ruleName"], v["description"])
+        for r in report["pluginReports"]
+        for v in r.get("violations", [])
+    ]
+    assert violations == []
 
 
 def _one(template, type_):
