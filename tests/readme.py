@@ -12,7 +12,7 @@ import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-from typing import List
+from typing import Dict, List, Mapping
 
 ROOT = Path(__file__).parents[1]
 README = ROOT / "README.md"
@@ -93,6 +93,26 @@ class ReadmeRun:
 VALIDATION_ENV = "CDK_VALIDATION"
 
 
+def reader_env(environ: Mapping[str, str]) -> Dict[str, str]:
+    """The environment the README's commands run in, made from the test process's ``environ``."""
+    # A reader's shell: the repository's venv is not on PATH until the README activates it.
+    venv_bin = str(ROOT / ".venv" / "bin")
+    env = {k: v for k, v in environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")}
+    env["PATH"] = os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep) if p != venv_bin)
+    # CDK's built-in template validation (CDK_VALIDATION) is off for this run only: it would
+    # start its engine in each of the three app processes (about 4 CPU-s each, two thirds of the
+    # run) to validate templates that the suite validates in process already, with the same
+    # engine, as an ``App()`` does by default: tests/unit/test_example.py runs both examples
+    # (runpy, their own ``App()``), tests/unit/test_cfn_validation.py runs app.py's
+    # ``compute=EMR_SERVERLESS`` (and every other main configuration); and
+    # test_cfn_validation's canary shows that an ``App()`` in the test process validates.
+    env[VALIDATION_ENV] = "false"
+    # A reader's Node, not the suite's single-threaded one (tests/conftest.py).
+    if env.get("JSII_NODE", "").endswith("node-single-threaded"):
+        del env["JSII_NODE"]
+    return env
+
+
 def run_quick_commands(workdir: Path) -> ReadmeRun:
     """Run the quick commands as written, in order, in one bash session, in a view of the clone.
 
@@ -106,19 +126,8 @@ def run_quick_commands(workdir: Path) -> ReadmeRun:
             (workdir / entry.name).symlink_to(entry)
     quick = quick_commands()
     script = "set -euo pipefail\n" + "\n".join(f"echo '+ {c}' >&2\n{c} > /dev/null" for c in quick)
-    # A reader's shell: the repository's venv is not on PATH until the README activates it.
-    venv_bin = str(ROOT / ".venv" / "bin")
-    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")}
-    env["PATH"] = os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep) if p != venv_bin)
-    # CDK's built-in template validation (CDK_VALIDATION) is off for this run only: it would
-    # start its engine in each of the three app processes (about 4 CPU-s each, two thirds of the
-    # run) to validate templates that the suite validates in process already, with the same
-    # engine, as an ``App()`` does by default: tests/unit/test_example.py runs both examples
-    # (runpy, their own ``App()``), tests/unit/test_cfn_validation.py runs app.py's
-    # ``compute=EMR_SERVERLESS`` (and every other main configuration); and
-    # test_cfn_validation's canary shows that an ``App()`` in the test process validates.
-    env[VALIDATION_ENV] = "false"
     result = subprocess.run(
-        ["bash", "-c", script], cwd=workdir, env=env, capture_output=True, text=True, timeout=600
+        ["bash", "-c", script], cwd=workdir, env=reader_env(os.environ), capture_output=True,
+        text=True, timeout=600,
     )
     return ReadmeRun(quick, result.returncode, result.stderr, workdir / "cdk.out")

@@ -54,3 +54,16 @@ def test_the_readme_cli_synth_builds_the_serverless_role_the_suite_tests(cli_syn
 @pytest.mark.parametrize("command", sorted(NOT_RUN_HERE))
 def test_each_command_not_run_here_gives_a_reason(command):
     assert len(NOT_RUN_HERE[command]) > 20
+
+
+def test_the_readme_commands_run_with_a_readers_node_and_path_without_cdk_validation():
+    from tests.conftest import SINGLE_THREADED_NODE
+    from tests.readme import ROOT, reader_env
+
+    venv_bin = str(ROOT / ".venv" / "bin")
+    env = reader_env({
+        "PATH": f"{venv_bin}:/usr/bin", "VIRTUAL_ENV": "x", "HOME": "/h",
+        "JSII_NODE": str(SINGLE_THREADED_NODE),
+    })
+    assert env == {"PATH": "/usr/bin", "HOME": "/h", "CDK_VALIDATION": "false"}
+    assert reader_env({"JSII_NODE": "/opt/node"})["JSII_NODE"] == "/opt/node"  # the reader's own
