@@ -8,7 +8,11 @@ Each command is either run here, in that order in one bash session (so that
 neither fails the first test: a new README command must be classified.
 
 The run is the session fixture ``cli_synth`` (``tests/conftest.py``): once per session, in a
-folder of its own, and shared with every test that needs a real CLI synth.
+folder of its own, and shared with every test that needs a real CLI synth.  It runs in a
+reader's environment (``tests.readme.reader_env``) with one difference: CDK's built-in
+template validation is off (``CDK_VALIDATION=false``), because the suite runs it in process on
+the same templates (the examples in ``tests/unit/test_example.py``, app.py's configurations in
+``tests/unit/test_cfn_validation.py``).
 """
 
 import json
