@@ -46,11 +46,12 @@ to workers first (:data:`FIRST`): add a new slow module there.  ``pytest -p no:x
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import pytest
 
@@ -67,9 +68,11 @@ SINGLE_THREADED_NODE = Path(__file__).parent / "tools" / "node-single-threaded"
 if os.name == "posix":
     os.environ.setdefault("JSII_NODE", str(SINGLE_THREADED_NODE))
 
-from aws_cdk.assertions import Template  # noqa: E402
-
-from tests.helpers import STUDIO_EXISTING_VPC, app_stack, checkov_run, studio_app_stack  # noqa: E402
+# aws_cdk and tests.helpers (which imports it) are imported where a fixture needs them, not
+# here: the xdist controller imports this file too, and an import of aws_cdk starts a jsii
+# runtime (about 1 CPU-s) in a process that runs no test.
+if TYPE_CHECKING:
+    from aws_cdk.assertions import Template
 
 #: The app's main configurations, by name: the CDK context each one is synthesized with.
 SCENARIOS = {
@@ -92,6 +95,10 @@ def _synth(tmp_path_factory: pytest.TempPathFactory, name: str) -> Template:
     """The scenario's template, synthesized once per run (:func:`once_per_run`): the first
     worker that asks synthesizes it, with the nag packs; the others read its template, and its
     cloud assembly (``validation-report.json``) where that worker's synth wrote it."""
+
+    from aws_cdk.assertions import Template
+
+    from tests.helpers import app_stack
 
     def run():
         app, stack = app_stack(SCENARIOS[name])
@@ -147,12 +154,16 @@ def scenario_templates(
 @pytest.fixture(scope="session")
 def own_vpc():
     """``-c createStudio=true``: ``(EmrStudioStack, Template)``, its own VPC."""
+    from tests.helpers import studio_app_stack
+
     return studio_app_stack({"createStudio": "true"})
 
 
 @pytest.fixture(scope="session")
 def existing_vpc():
     """``-c createStudio=true`` on an existing VPC and subnets (``STUDIO_EXISTING_VPC``)."""
+    from tests.helpers import STUDIO_EXISTING_VPC, studio_app_stack
+
     return studio_app_stack(dict(STUDIO_EXISTING_VPC, createStudio="true"))
 
 
@@ -179,6 +190,8 @@ def checkov_report(request, tmp_path_factory):
         templates["canary"] = {"Resources": {"Bucket": {"Type": "AWS::S3::Bucket"}}}
         for name, template in templates.items():
             (out / f"{name}.template.json").write_text(json.dumps(template, indent=1))
+        from tests.helpers import checkov_run
+
         by_file, output = checkov_run(out)
         report = {name[: -len(".template.json")]: result for name, result in by_file.items()}
         report["_output"] = output
@@ -267,6 +280,23 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
             return UNITS.get(module, module)
 
     return ModuleUnits(config, log)
+
+
+#: The cyclic garbage collector's thresholds while the tests run (:func:`pytest_collection_finish`).
+GC_THRESHOLDS = (100_000, 50, 100)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Once the tests are collected: the objects alive now (the imported modules of aws_cdk,
+    moto, botocore, cfn-lint, hypothesis and the test modules, a few hundred thousand) are moved
+    out of the garbage collector's reach (``gc.freeze``), and it runs after 100,000 new objects
+    instead of 700.  With CPython's defaults each worker spent 2 to 2.5 CPU-s of a run in the
+    collector, most of it scanning those long-lived objects again and again; now under 1 s.
+    Garbage is still collected (a cycle made by a test is freed at the next collection), and
+    nothing the tests check depends on when that happens."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
 
 
 @pytest.hookimpl(tryfirst=True)

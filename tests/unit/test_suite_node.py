@@ -1,6 +1,9 @@
-"""The suite's jsii runtimes run on single-threaded Node (tests/tools/node-single-threaded,
-set by tests/conftest.py): a CPU saving of the test run only, nothing users run."""
+"""How the suite's processes run, for CPU time only (nothing users run): the jsii runtimes on
+single-threaded Node (tests/tools/node-single-threaded, set by tests/conftest.py), and the
+garbage collector with the imports frozen and higher thresholds (conftest's
+``pytest_collection_finish``)."""
 
+import gc
 import json
 import os
 import subprocess
@@ -8,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SINGLE_THREADED_NODE
+from tests.conftest import GC_THRESHOLDS, SINGLE_THREADED_NODE
 
 
 def test_the_wrapper_runs_node_single_threaded_with_its_arguments():
@@ -40,3 +43,24 @@ def test_this_processs_jsii_runtime_runs_on_it():
             children.append([c.decode() for c in cmdline if c])
     runtimes = [c for c in children if any(a.endswith("jsii-runtime.js") for a in c)]
     assert runtimes and all("--single-threaded" in c for c in runtimes), children
+
+
+def test_the_collector_runs_with_the_suites_thresholds_and_the_imports_frozen():
+    assert gc.isenabled()
+    assert gc.get_threshold() == GC_THRESHOLDS
+    assert gc.get_freeze_count() > 100_000  # aws_cdk, moto, botocore, the test modules, ...
+
+
+def test_a_cycle_made_by_a_test_is_still_collected_without_asking():
+    import weakref
+
+    class Node:
+        pass
+
+    cycle = Node()
+    cycle.self = cycle
+    gone = weakref.ref(cycle)
+    del cycle
+    # New objects that stay alive: after GC_THRESHOLDS[0] of them the collector runs on its own.
+    alive = [Node() for _ in range(2 * GC_THRESHOLDS[0])]
+    assert gone() is None, len(alive)
