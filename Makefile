@@ -9,13 +9,13 @@ SHELL := /bin/bash
 MIN_PY := 3.10
 PY_OK := import sys; sys.exit(sys.version_info < (3, 10))
 # The first Python 3.10+ on PATH, newest first (override: make PYTHON=/path/to/python3.12 synth).
-# Found once per run of make (the sub-make for `setup` inherits it): a search through pyenv's
-# shims costs about a second each time.
+# Looked for only when a rule needs it (a venv to create: a warm `make test` or `make synth`
+# never does), and then once per make: a search through pyenv's shims costs about 0.4 s.
+# (A command-line PYTHON=... reaches the sub-make of `setup` through MAKEFLAGS.)
 ifeq ($(origin PYTHON),undefined)
-PYTHON := $(shell for p in python3.14 python3.13 python3.12 python3.11 python3.10 python3; do \
-	command -v $$p >/dev/null 2>&1 && $$p -c '$(PY_OK)' 2>/dev/null && { echo $$p; break; }; done)
+PYTHON = $(eval PYTHON := $(shell for p in python3.14 python3.13 python3.12 python3.11 python3.10 python3; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c '$(PY_OK)' 2>/dev/null && { echo $$p; break; }; done))$(PYTHON)
 endif
-export PYTHON
 VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip install --quiet --disable-pip-version-check
@@ -46,19 +46,25 @@ endif
 ##   test tools, checkov's .venv-checkov, node_modules with the evaluator) run in parallel, and
 ##   node_modules is installed once, whole (not --omit=dev first).
 SETUP_PARTS := $(VENV)/.dev-installed .venv-checkov/.installed node_modules/.dev-installed
-setup: check-python
+setup:
 	@$(MAKE) --no-print-directory -j 3 $(SETUP_PARTS)
 
 ## setup-synth: only what `make synth` needs
 setup-synth: $(VENV)/.installed node_modules/.installed
 
-check-python:
-	@if [ -z "$(PYTHON)" ] || ! $(PYTHON) -c '$(PY_OK)' 2>/dev/null; then \
+# The first line of each rule that makes a venv with $(PYTHON): a clear message when there is no
+# Python 3.10+ (a recipe line, not a phony prerequisite, which would run, and look for Python,
+# on every make even when nothing is to be made).
+CHECK_PYTHON = @if [ -z "$(PYTHON)" ] || ! $(PYTHON) -c '$(PY_OK)' 2>/dev/null; then \
 	  echo "emr-studio-role needs Python $(MIN_PY) or later (aws-cdk-lib, jsii and cdk-nag require it);"; \
 	  echo "found: '$(PYTHON)' $$($(PYTHON) --version 2>&1). Install one and run: make PYTHON=/path/to/python3.12 synth"; \
 	  exit 1; fi
 
-$(VENV)/.installed: requirements.txt pyproject.toml | check-python
+check-python:
+	$(CHECK_PYTHON)
+
+$(VENV)/.installed: requirements.txt pyproject.toml
+	$(CHECK_PYTHON)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) uv==$(UV_VERSION)
 	$(call UV,$(VENV)) -r requirements.txt
@@ -70,7 +76,8 @@ $(VENV)/.dev-installed: requirements-dev.txt $(VENV)/.installed
 	$(call UV,$(VENV)) -r requirements-dev.txt
 	touch $@
 
-.venv-checkov/.installed: requirements-checkov.txt | check-python
+.venv-checkov/.installed: requirements-checkov.txt
+	$(CHECK_PYTHON)
 	test -x .venv-checkov/bin/python || $(PYTHON) -m venv .venv-checkov
 	.venv-checkov/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 	$(call UV,.venv-checkov) -r requirements-checkov.txt

@@ -196,6 +196,63 @@ def test_without_a_supported_python_make_says_how_to_fix_it(tmp_path):
     assert "needs Python 3.10 or later" in result.stdout and "make PYTHON=" in result.stdout
 
 
+def _fake_pythons(tmp_path):
+    """Every name make looks for Python under, on a PATH of their own: each records its call."""
+    bin_dir, log = tmp_path / "bin", tmp_path / "pythons.log"
+    bin_dir.mkdir()
+    for name in ("python3.14", "python3.13", "python3.12", "python3.11", "python3.10", "python3"):
+        fake = bin_dir / name
+        fake.write_text(f"#!/bin/sh\necho {name} >> {log}\nexec {sys.executable} \"$@\"\n")
+        fake.chmod(0o755)
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHON", "MAKEFLAGS", "MAKELEVEL")}
+    env["PATH"] = f"{bin_dir}{os.pathsep}{env.get('PATH', '')}"
+    return env, log
+
+
+def _installed_repo(tmp_path):
+    """A copy of the build files where every install of `make setup` is done (its stamps are
+    newer than their inputs, and .venv's Python passes the version check)."""
+    repo = _repo_copy(tmp_path / "repo")
+    shutil.copy(ROOT / "requirements-dev.txt", repo / "requirements-dev.txt")
+    shutil.copy(ROOT / "requirements-checkov.txt", repo / "requirements-checkov.txt")
+    python = repo / ".venv" / "bin" / "python"
+    python.parent.mkdir(parents=True)
+    python.symlink_to(sys.executable)
+    for stamp in (".venv/.installed", ".venv/.dev-installed", ".venv-checkov/.installed",
+                  "node_modules/.installed", "node_modules/.dev-installed"):
+        (repo / stamp).parent.mkdir(parents=True, exist_ok=True)
+        (repo / stamp).touch()
+    return repo
+
+
+@needs_make
+def test_a_warm_make_setup_does_not_look_for_python(tmp_path):
+    """Nothing to install: make does not search PATH for a Python (through pyenv's shims that
+    costs about 0.4 s of every `make test`)."""
+    (tmp_path / "repo").mkdir()
+    repo = _installed_repo(tmp_path)
+    env, log = _fake_pythons(tmp_path)
+    result = subprocess.run(
+        [MAKE, "setup"], cwd=repo, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert not log.exists(), log.read_text()
+
+
+@needs_make
+def test_make_looks_for_python_once_when_a_venv_is_to_be_made(tmp_path):
+    (tmp_path / "repo").mkdir()
+    repo = _installed_repo(tmp_path)
+    (repo / ".venv-checkov" / ".installed").unlink()
+    env, log = _fake_pythons(tmp_path)
+    result = subprocess.run(
+        [MAKE, "-n", "setup"], cwd=repo, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "python3.14 -m venv .venv-checkov" in result.stdout
+    assert log.read_text().split() == ["python3.14"]
+
+
 def test_every_subpackage_is_listed_for_the_wheel():
     """setuptools ships only the packages listed; a subpackage left out would be missing from it."""
     found = sorted(
