@@ -237,11 +237,25 @@ def cfn_lint_findings(files: Sequence[Path], *options: str) -> List[Dict[str, An
     return [encode(m) for m in _cfn_lint_matches(files, *options)]
 
 
+#: cfn-lint's rule collections, by the options that choose them (``--append-rules``,
+#: ``--custom-rules``): a ``Runner`` loads every rule module again (about 0.3 s), and one
+#: collection serves any number of templates (cfn-lint's own runs share it between files).
+_CFN_LINT_RULES: Dict[Tuple[Any, ...], Any] = {}
+
+
 def _cfn_lint_matches(files: Sequence[Path], *options: str) -> List[Any]:
     from cfnlint.config import ConfigMixIn
     from cfnlint.runner import Runner
 
-    return list(Runner(ConfigMixIn([*options, "--", *map(str, files)])).run())
+    class SharedRulesRunner(Runner):
+        def _get_rules(self) -> None:
+            key = (tuple(self.config.append_rules), str(self.config.custom_rules))
+            if key not in _CFN_LINT_RULES:
+                super()._get_rules()
+                _CFN_LINT_RULES[key] = self.rules
+            self.rules = _CFN_LINT_RULES[key]
+
+    return list(SharedRulesRunner(ConfigMixIn([*options, "--", *map(str, files)])).run())
 
 
 @contextlib.contextmanager

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import helpers
 from tests.helpers import cfn_lint
 
 ROOT = Path(__file__).parents[2]
@@ -63,3 +64,15 @@ def test_checkov_reports_the_canary_in_the_same_run(checkov_report):
     """The shared checkov run can fail: its canary (an unencrypted bucket) is reported, by file."""
     failed, _ = checkov_report["canary"]
     assert "CKV_AWS_18" in {c["check_id"] for c in failed}, checkov_report["_output"][:2000]
+
+
+def test_the_in_process_cfn_lint_loads_its_rules_once_and_they_still_report(tmp_path):
+    """Each run reuses the rule collection of the first (tests/helpers.py: loading it costs about
+    0.3 s a run); a later run finds what a first run finds."""
+    bad = {"Resources": {"Bucket": {"Type": "AWS::S3::Bucket", "Properties": {"Nope": True}}}}
+    path = tmp_path / "bad.template.json"
+    path.write_text(json.dumps(bad))
+    first = cfn_lint([path])
+    collections = dict(helpers._CFN_LINT_RULES)
+    assert cfn_lint([path]) == first and any("Nope" in finding for finding in first)
+    assert helpers._CFN_LINT_RULES == collections and len(collections) == 1
