@@ -493,7 +493,7 @@ def run_step(cmd: Sequence[str], env: Mapping[str, str], timeout: float) -> None
     The command runs in a process group of its own, so that on timeout the whole group
     (npx, node, the app's python) is killed, not only its first process.
     """
-    print("$ " + " ".join(cmd) + f"   (timeout {timeout:.0f} s)", flush=True)
+    print("$ " + " ".join(cmd) + f"   (timeout {timeout:g} s)", flush=True)
     started = time.monotonic()
     proc = subprocess.Popen(
         list(cmd), cwd=ROOT, env=dict(env), stdin=subprocess.DEVNULL, start_new_session=True
@@ -503,7 +503,7 @@ def run_step(cmd: Sequence[str], env: Mapping[str, str], timeout: float) -> None
     except subprocess.TimeoutExpired:
         _kill_group(proc)
         raise StepTimeout(
-            f"`{' '.join(cmd)}` did not finish within {timeout:.0f} s and was stopped "
+            f"`{' '.join(cmd)}` did not finish within {timeout:g} s and was stopped "
             "(raise it with --step-timeout)"
         ) from None
     except BaseException:  # Ctrl-C: never leave the step running

@@ -190,8 +190,8 @@ def test_the_app_default_and_serverless_stacks_are_not_refused(
 def test_a_step_past_its_timeout_is_stopped_with_its_child_processes(tmp_path) -> None:
     pid_file = tmp_path / "child.pid"
     script = f"sleep 60 & echo $! > {pid_file}; wait"
-    with pytest.raises(StepTimeout, match="did not finish within 1 s"):
-        run_step(["bash", "-c", script], dict(os.environ), 1)
+    with pytest.raises(StepTimeout, match="did not finish within 0.5 s"):
+        run_step(["bash", "-c", script], dict(os.environ), 0.5)
     assert _ended(int(pid_file.read_text()))
 
 
