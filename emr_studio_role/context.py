@@ -226,8 +226,13 @@ class ContextReader:
 
     @classmethod
     def of(cls, scope: Any) -> ContextReader:
-        """A reader of ``scope``'s context (usually the ``App``), with every key it holds."""
-        return cls(scope.node.try_get_context, keys=scope.node.get_all_context().keys())
+        """A reader of ``scope``'s context (usually the ``App``), with every key it holds.
+
+        The context is read once, whole (``node.get_all_context()``: what ``try_get_context``
+        returns for each key, the nearest scope's value first), not with a round trip to the
+        jsii runtime for every key the app knows."""
+        context = dict(scope.node.get_all_context())
+        return cls(context.get, keys=context.keys())
 
     def refuse(self, key: str, message: str) -> None:
         """Record a problem with ``key`` (``message`` follows ``context '<key>': ``)."""

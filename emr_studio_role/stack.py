@@ -136,8 +136,8 @@ class StudioStackConfig:
 
         Besides :meth:`from_context`'s checks, a context key near a known key is refused.
         """
-        keys = scope.node.get_all_context().keys()
-        return cls.from_context(scope.node.try_get_context, keys=keys)
+        context = dict(scope.node.get_all_context())  # the whole context in one round trip
+        return cls.from_context(context.get, keys=context.keys())
 
     @classmethod
     def from_context(

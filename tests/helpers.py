@@ -49,6 +49,13 @@ def cdk_app(
     )
 
 
+def context_get(app: App) -> Callable[[str], Any]:
+    """``app.node.try_get_context`` for a ``from_context(get)``, from one read of the whole
+    context (``get_all_context()``, as ``ContextReader.of`` reads it): not a round trip to the
+    jsii runtime for every key."""
+    return dict(app.node.get_all_context()).get
+
+
 def app_stack(
     context: Optional[Mapping[str, Any]] = None,
     *,
@@ -91,7 +98,7 @@ def studio_app_stack(
 
     app = cdk_app(context, validation=validation)
     stack = EmrStudioStack(
-        app, "EmrStudioStack", config=StudioAppConfig.from_context(app.node.try_get_context)
+        app, "EmrStudioStack", config=StudioAppConfig.from_context(context_get(app))
     )
     Validations.of(app).add_plugins(*nag_plugins(app), EmrStudioChecks())
     app.synth()

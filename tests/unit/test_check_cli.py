@@ -28,7 +28,7 @@ from emr_studio_role.checks import (
 )
 from emr_studio_role.checks.cli import BAD_INPUT, CLEAN, VIOLATED, main
 from emr_studio_role.checks.load import read_template, resource_line
-from tests.helpers import cdk_app
+from tests.helpers import cdk_app, context_get
 
 ROOT = Path(__file__).parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -149,7 +149,7 @@ def studio_app_out(tmp_path_factory) -> str:
 
     outdir = tmp_path_factory.mktemp("studio-cdk-out")
     app = cdk_app({"createStudio": "true"}, outdir=str(outdir))
-    EmrStudioStack(app, "EmrStudioStack", config=StudioAppConfig.from_context(app.node.try_get_context))
+    EmrStudioStack(app, "EmrStudioStack", config=StudioAppConfig.from_context(context_get(app)))
     return app.synth().directory
 
 

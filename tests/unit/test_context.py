@@ -341,3 +341,33 @@ def test_a_stackset_member_refusal_reached_from_context_names_the_context_key():
         build_app(_app({**STACKSET, "prefix": "a//b/"}), nag=False)
     assert "[context key 'prefix']" in str(caught.value)
     assert str(caught.value).startswith("The app's context has")
+
+
+# --------------------------------------------------------------------------- one read
+
+
+def test_the_reader_of_a_scope_holds_what_try_get_context_returns_for_every_key():
+    from aws_cdk import Stack
+
+    app = cdk_app({"compute": "EMR_SERVERLESS", "subnetIds": [SUBNET_A, SUBNET_B], "account": 1})
+    stack = Stack(app, "S")
+    stack.node.set_context("compute", "EMR_EC2")  # the nearest scope's value wins
+    reader = ContextReader.of(stack)
+    for key in ("compute", "subnetIds", "account", "createStudio", *app.node.get_all_context()):
+        assert reader.raw(key) == stack.node.try_get_context(key), key
+    assert reader.raw("compute") == "EMR_EC2"
+
+
+def test_the_apps_context_is_read_in_one_round_trip(monkeypatch):
+    """Every key the app knows is read from one ``get_all_context()``, not one
+    ``try_get_context`` each (a round trip to the jsii runtime each)."""
+    import jsii
+
+    app = _app({"compute": "EMR_SERVERLESS", **STACKSET})
+    provider = jsii.kernel.provider
+    calls = []
+    invoke = provider.invoke
+    monkeypatch.setattr(provider, "invoke", lambda r: calls.append(r.method) or invoke(r))
+    settings = read_app_settings(app)
+    assert settings.role is not None and settings.stackset is not None
+    assert calls == ["getAllContext"], calls

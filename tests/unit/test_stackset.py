@@ -26,7 +26,7 @@ from emr_studio_role.stackset import (
     add_stackset_from_context,
     stackset_targets_from_context,
 )
-from tests.helpers import cdk_app, cfn_lint, render
+from tests.helpers import cdk_app, cfn_lint, context_get, render
 
 OUS = ["ou-aaaa-11111111", "ou-bbbb-22222222"]
 REGIONS = ["eu-west-1", "us-east-1"]
@@ -41,7 +41,7 @@ def build_app(context: Optional[Mapping[str, Any]] = None, *, nag: bool = True) 
     """The app as app.py builds it: the role stack, the StackSet stack from context, the checks."""
     app = cdk_app(context)
     EmrStudioServiceRoleStack(
-        app, "EmrStudioServiceRoleStack", config=StudioStackConfig.from_context(app.node.try_get_context)
+        app, "EmrStudioServiceRoleStack", config=StudioStackConfig.from_context(context_get(app))
     )
     add_stackset_from_context(app)
     if nag:

@@ -9,7 +9,7 @@ import pytest
 
 from emr_studio_role import EmrStudioRoleValidationError
 from emr_studio_role.studio_stack import EmrStudioStack, StudioAppConfig, create_studio_requested
-from tests.helpers import ENV, FEATURE_FLAGS, cdk_app, cfn_lint_findings
+from tests.helpers import ENV, FEATURE_FLAGS, cdk_app, cfn_lint_findings, context_get
 from tests.helpers import STUDIO_EXISTING_VPC as EXISTING
 
 ROOT = Path(__file__).parents[2]
@@ -92,7 +92,7 @@ def test_existing_vpc_in_an_environment_needs_no_lookup():
     app = cdk_app({"createStudio": "true", **EXISTING})
     EmrStudioStack(
         app, "EmrStudioStack", env=ENV,
-        config=StudioAppConfig.from_context(app.node.try_get_context),
+        config=StudioAppConfig.from_context(context_get(app)),
     )
     manifest = json.loads((Path(app.synth().directory) / "manifest.json").read_text())
     assert "missing" not in manifest, manifest["missing"]
