@@ -57,7 +57,8 @@ class Operation(enum.Enum):
 
 @dataclass(frozen=True)
 class ArnPattern:
-    """A resource pattern resolved with ``Stack.format_arn`` (stack partition, region, account).
+    """A resource pattern formatted as ``Stack.format_arn`` formats it (``arns.format_arn``: the
+    stack's partition, region and account).
 
     ``separator`` is ``"/"`` for ``resource/name`` ARNs and ``":"`` for
     ``resource:name`` ARNs (Secrets Manager).  ``resource_name=None`` gives

@@ -138,3 +138,72 @@ def test_an_interface_proxys_attribute_is_read_in_one_round_trip_with_the_same_v
     assert attribute(subnet, "node").default_child is None
     with pytest.raises(AttributeError):
         attribute(subnet, "no_such_attribute")
+
+
+def _page_patterns():
+    return sorted(
+        {v for v in vars(st).values() if isinstance(v, st.ArnPattern)}, key=repr
+    )
+
+
+@pytest.mark.parametrize("account", [None, "444455556666"])
+def test_format_arn_makes_the_string_stack_format_arn_makes_for_every_page_pattern(stack, account):
+    from emr_studio_role.arns import format_arn
+
+    patterns = _page_patterns()
+    assert len(patterns) >= 10
+    for p in patterns:
+        expected = stack.format_arn(
+            service=p.service, resource=p.resource, resource_name=p.resource_name,
+            region=p.region, account=account if account is not None else p.account,
+            arn_format=(
+                None if p.resource_name is None
+                else ArnFormat.COLON_RESOURCE_NAME if p.separator == ":" else ArnFormat.SLASH_RESOURCE_NAME
+            ),
+        )
+        made = format_arn(
+            stack, service=p.service, resource=p.resource, resource_name=p.resource_name,
+            region=p.region, account=account if account is not None else p.account, sep=p.separator,
+        )
+        assert made == expected, p
+        assert pattern_arn(stack, p, account) == expected, p
+
+
+@pytest.mark.parametrize(
+    "components",
+    [
+        dict(service="iam", region="", resource="role", resource_name="EMR_DefaultRole"),
+        dict(service="glue", resource="catalog"),
+        dict(service="secretsmanager", resource="secret", resource_name="emr-studio-*",
+             arn_format=ArnFormat.COLON_RESOURCE_NAME),
+        dict(service="emr-containers", resource="/virtualclusters", resource_name="*/endpoints/*"),
+        dict(service="ec2", resource="subnet", resource_name="subnet-0123456789abcdef0",
+             arn_format=ArnFormat.SLASH_RESOURCE_NAME),
+    ],
+)
+def test_stack_arn_makes_the_string_stack_format_arn_makes(stack, components):
+    assert stack_arn(stack, **components) == stack.format_arn(**components)
+
+
+def test_format_arn_needs_no_round_trip_once_the_stacks_values_are_read(stack, monkeypatch):
+    import jsii
+
+    from emr_studio_role.arns import format_arn
+
+    format_arn(stack, service="ec2", resource="vpc", resource_name="*")  # reads the three values
+    provider = jsii.kernel.provider
+    calls = []
+    for name in ("get", "invoke", "sinvoke", "create"):
+        real = getattr(provider, name)
+        monkeypatch.setattr(provider, name, lambda r, real=real: calls.append(r) or real(r))
+    for p in _page_patterns():
+        pattern_arn(stack, p, "777788889999")
+    format_arn(stack, service="ec2", resource="subnet", resource_name="subnet-1")
+    assert calls == []
+
+
+def test_format_arn_refuses_a_separator_format_arn_does_not_take(stack):
+    from emr_studio_role.arns import format_arn
+
+    with pytest.raises(ValueError, match="sep: got '#'"):
+        format_arn(stack, service="s3", resource="b", resource_name="k", sep="#")
