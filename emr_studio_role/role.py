@@ -551,7 +551,8 @@ class EmrStudioServiceRole(Construct):
 def refuse_after_synth(owner: Construct, method: str, *, construct: str = "EmrStudioServiceRole") -> None:
     """Refuse ``method`` of ``owner`` once the app was synthesized (``owner`` registered a
     :class:`_MarkSynthesized`): what it would add would be in no template."""
-    if getattr(owner, "_synthesized", False) or owner.node.locked:
+    # The construct's Node is read once per construct (reads.read); ``locked`` every time.
+    if getattr(owner, "_synthesized", False) or read(owner, "node").locked:
         raise EmrStudioRoleValidationError(
             owner.node.path,
             [
