@@ -95,11 +95,16 @@ def stack_arn(
 
 
 def stack_value(stack: Stack, name: str) -> str:
-    """``stack.partition``, ``stack.account`` or ``stack.region`` (a token when the stack is
-    environment-agnostic), read once per stack."""
+    """``stack.partition``, ``stack.account``, ``stack.region`` or ``stack.url_suffix`` (a token
+    when the stack is environment-agnostic), read once per stack."""
     formatted = _OTHER.setdefault(stack, {})
     key = (("__attribute__", name),)
     value = formatted.get(key)
     if value is None:
         value = formatted[key] = getattr(stack, name)
     return value
+
+
+def via_service(stack: Stack, service: str) -> str:
+    """``<service>.<region>.<URL suffix>`` of ``stack``: a ``kms:ViaService`` value."""
+    return f"{service}.{stack_value(stack, 'region')}.{stack_value(stack, 'url_suffix')}"

@@ -25,7 +25,7 @@ from constructs import Construct, IValidation
 from . import statements as st
 from . import typecheck
 from . import validation as v
-from .arns import pattern_arn
+from .arns import pattern_arn, via_service
 from .errors import EmrStudioRoleValidationError
 from .grantees import other_account_problems, unsuccessful_problems
 from .guard import expected_statements, guard
@@ -327,7 +327,7 @@ class EmrStudioServiceRole(Construct):
 
     def _via_secrets_manager(self) -> Dict[str, Dict[str, str]]:
         stack = self._stack
-        return {"StringEquals": {"kms:ViaService": f"secretsmanager.{stack.region}.{stack.url_suffix}"}}
+        return {"StringEquals": {"kms:ViaService": via_service(stack, "secretsmanager")}}
 
     def _secret_key_arns(self, secrets: Sequence[secretsmanager.ISecret]) -> List[str]:
         return list(

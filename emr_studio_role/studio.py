@@ -29,6 +29,7 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
 from . import user_policies as up
+from .arns import stack_value, via_service
 from .errors import EmrStudioRoleValidationError
 from .options import GitSecretAccess, IdcUserAssignment, SessionIdentityType, StudioAuthMode
 from .reads import read
@@ -358,9 +359,9 @@ class EmrStudio(Construct):
                 resources=["*"],
                 conditions={
                     "StringEquals": {
-                        "kms:CallerAccount": stack.account,
+                        "kms:CallerAccount": stack_value(stack, "account"),
                         "kms:EncryptionContext:aws:s3:arn": bucket.bucket_arn,
-                        "kms:ViaService": f"s3.{stack.region}.{stack.url_suffix}",
+                        "kms:ViaService": via_service(stack, "s3"),
                     }
                 },
             ),

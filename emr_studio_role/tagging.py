@@ -94,7 +94,7 @@ def tag_studio_resources(
     for kind, resource in items:
         if is_imported(resource):
             imported.append((kind, resource))
-        else:
+        elif _first_tag(resource, kind):
             Tags.of(resource).add(
                 EMR_TAG_KEY, EMR_TAG_VALUE, include_resource_types=[_KINDS[kind]]
             )
@@ -150,3 +150,21 @@ def _first_warning(resource: IConstruct, message: str) -> bool:
     return True
 
 
+
+
+#: Per resource of the app: the kinds it has been given the EMR tag as.  The roles and Studios
+#: of a stack often share a VPC and its subnets; a second ``Tags.of(...).add`` of the same tag
+#: adds nothing to the template and costs two round trips to the jsii runtime.
+_TAGGED: weakref.WeakKeyDictionary[IConstruct, Set[str]] = weakref.WeakKeyDictionary()
+
+
+def _first_tag(resource: IConstruct, kind: str) -> bool:
+    """True the first time ``resource`` is to be tagged as ``kind``."""
+    try:
+        kinds = _TAGGED.setdefault(resource, set())
+    except TypeError:  # pragma: no cover - an object that takes no weak reference
+        return True
+    if kind in kinds:
+        return False
+    kinds.add(kind)
+    return True

@@ -37,7 +37,7 @@ def emr_service_principal_name(stack: Stack) -> str:
     parameter, which CloudFormation resolves in the stack's own partition; one template
     serves every partition.
     """
-    return f"{EMR_SERVICE_PRINCIPAL.rsplit('.amazonaws.com', 1)[0]}.{stack.url_suffix}"
+    return f"{EMR_SERVICE_PRINCIPAL.rsplit('.amazonaws.com', 1)[0]}.{stack_value(stack, 'url_suffix')}"
 
 
 _PRINCIPALS: weakref.WeakKeyDictionary[Stack, iam.IPrincipal] = weakref.WeakKeyDictionary()

@@ -287,7 +287,7 @@ def _pass_role_statements(
     out = []
     for service, arns in by_service.items():
         sid = spec.sid if service == "elasticmapreduce" else PASS_TO_EC2_SID
-        condition = {"StringEquals": {"iam:PassedToService": f"{service}.{stack.url_suffix}"}}
+        condition = {"StringEquals": {"iam:PassedToService": f"{service}.{stack_value(stack, 'url_suffix')}"}}
         out.append(_statement(sid, spec.actions, arns, condition))
     return out
 

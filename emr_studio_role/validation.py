@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, List, Mapping, Optional, Tuple
 
+from .arns import stack_value
 from .reads import read
 from .typecheck import (
     check_types,
@@ -437,8 +438,9 @@ def check_role_input(props: Mapping[str, Any], stack: Any, types: Mapping[str, A
 
 
 def _literal_region_account(stack: Any) -> Tuple[Optional[str], Optional[str]]:
-    region = None if is_token(stack.region) else stack.region
-    account = None if is_token(stack.account) else stack.account
+    region, account = stack_value(stack, "region"), stack_value(stack, "account")
+    region = None if is_token(region) else region
+    account = None if is_token(account) else account
     return region, account
 
 

@@ -207,3 +207,10 @@ def test_format_arn_refuses_a_separator_format_arn_does_not_take(stack):
 
     with pytest.raises(ValueError, match="sep: got '#'"):
         format_arn(stack, service="s3", resource="b", resource_name="k", sep="#")
+
+
+def test_via_service_is_the_service_in_the_stacks_region_and_url_suffix(stack):
+    from emr_studio_role.arns import via_service
+
+    assert via_service(stack, "s3") == f"s3.{stack.region}.{stack.url_suffix}"
+    assert stack_value(stack, "url_suffix") is stack_value(stack, "url_suffix")

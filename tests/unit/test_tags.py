@@ -66,3 +66,38 @@ def test_no_tag_is_added_without_network_or_secrets():
     stack, _ = role_stack()
     for res in template_of(stack).to_json()["Resources"].values():
         assert TAG not in res.get("Properties", {}).get("Tags", [])
+
+
+def test_a_network_shared_by_two_roles_is_tagged_once_and_each_resource_carries_the_tag_once(monkeypatch):
+    """Two roles on one VPC, subnet and security group: one ``Tags.of(...).add`` per resource
+    (a second one adds nothing to the template and costs round trips), the same tags."""
+    from aws_cdk import Tags
+    from aws_cdk import aws_s3 as s3
+
+    from emr_studio_role import EmrStudioServiceRole, tagging
+
+    tagged = []
+    real_of = Tags.of
+    monkeypatch.setattr(tagging.Tags, "of", lambda scope: tagged.append(scope.node.path) or real_of(scope))
+    holder = {}
+
+    def configure(stack):
+        vpc = ec2.Vpc(stack, "Vpc", max_azs=1, nat_gateways=0)
+        subnet = vpc.isolated_subnets[0] if vpc.isolated_subnets else vpc.public_subnets[0]
+        group = ec2.SecurityGroup(stack, "StudioGroup", vpc=vpc)
+        holder.update(vpc=vpc, subnet=subnet, group=group)
+        return {"vpc": vpc, "subnets": [subnet], "security_groups": [group]}
+
+    stack, _ = role_stack(configure)
+    EmrStudioServiceRole(
+        stack, "Second", bucket=s3.Bucket.from_bucket_name(stack, "B2", "other-bucket"),
+        vpc=holder["vpc"], subnets=[holder["subnet"]], security_groups=[holder["group"]],
+    )
+    assert sorted(tagged) == sorted({holder[k].node.path for k in ("vpc", "subnet", "group")})
+    template = template_of(stack)
+    for type_ in ("AWS::EC2::VPC", "AWS::EC2::Subnet", "AWS::EC2::SecurityGroup"):
+        (tags,) = [
+            r["Properties"]["Tags"] for r in template.find_resources(type_).values()
+            if TAG in r["Properties"].get("Tags", [])
+        ]
+        assert tags.count(TAG) == 1, (type_, tags)
