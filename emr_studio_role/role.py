@@ -330,9 +330,8 @@ class EmrStudioServiceRole(Construct):
         return {"StringEquals": {"kms:ViaService": via_service(stack, "secretsmanager")}}
 
     def _secret_key_arns(self, secrets: Sequence[secretsmanager.ISecret]) -> List[str]:
-        return list(
-            dict.fromkeys(s.encryption_key.key_arn for s in secrets if s.encryption_key is not None)
-        )
+        keys = [read(s, "encryption_key") for s in secrets]
+        return list(dict.fromkeys(read(k, "key_arn") for k in keys if k is not None))
 
     def _secret_key_statement(self) -> Optional[Tuple[StatementShape, List[str], bool]]:
         """``kms:Decrypt`` on the Git secrets' customer-managed keys, through Secrets Manager."""

@@ -22,7 +22,7 @@ from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct, IConstruct
 
-from .reads import attribute, read
+from .reads import read
 from .statements import EMR_TAG_KEY, EMR_TAG_VALUE
 
 #: Warning ids, stable so that users can acknowledge them.
@@ -51,7 +51,7 @@ def is_imported(resource: IConstruct) -> bool:
         return _IMPORTED[resource]
     except (KeyError, TypeError):
         pass
-    imported = attribute(resource, "node").default_child is None
+    imported = read(resource, "node").default_child is None
     try:
         _IMPORTED[resource] = imported
     except TypeError:  # pragma: no cover - an object that takes no weak reference
@@ -127,7 +127,7 @@ def tag_studio_resources(
         if not _first_warning(resource, message):
             continue  # another role of the app gave this resource the same warning
         if kind != "secret":
-            resource.node.add_metadata(IMPORTED_UNTAGGED_METADATA, ident)
+            read(resource, "node").add_metadata(IMPORTED_UNTAGGED_METADATA, ident)
         Annotations.of(resource).add_warning_v2(WARN_IMPORTED_UNTAGGED, message)
     return imported
 
