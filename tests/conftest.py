@@ -236,17 +236,24 @@ def once_per_run(tmp_path_factory: pytest.TempPathFactory, name: str, compute: C
         return value
 
 
-#: Modules sent to workers first, longest first: a worker that got one of them last would
-#: finish long after the other.  Every other module follows, in the order of the files.
+#: Modules sent to workers first, longest first (a unit of :data:`UNITS` by its first module
+#: here): xdist hands out the first dozen units in turns, then one unit to whichever worker is
+#: free, so the units left for the end must be short, or one worker finishes long after the
+#: other.  Every other module follows, in the order of the files; a new module that takes a
+#: second or more goes here, by its time (``pytest --durations``).
 FIRST = (
+    "tests/unit/test_lint.py",  # the "cfn" unit, about 13 s
     "tests/unit/test_readme_commands.py",
     "tests/unit/test_properties.py",
-    "tests/unit/test_lint.py",
-    "tests/integration/test_deploy_local.py",
+    "tests/integration/test_deploy_local.py",  # the "moto" unit
+    "tests/integration/test_iam_users.py",
     "tests/integration/test_iam_semantics.py",
+    "tests/unit/test_studio_users.py",
     "tests/unit/test_packaging.py",
-    "tests/unit/test_studio_app.py",
-    "tests/integration/test_stackset_local.py",
+    "tests/unit/test_hardening.py",
+    "tests/unit/test_studio.py",
+    "tests/unit/test_check_cli.py",
+    "tests/unit/test_studio_surface.py",
 )
 
 
