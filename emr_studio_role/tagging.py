@@ -94,7 +94,7 @@ def tag_studio_resources(
     for kind, resource in items:
         if is_imported(resource):
             imported.append((kind, resource))
-        elif _first_tag(resource, kind):
+        elif _first(resource, ("tag", kind)):
             Tags.of(resource).add(
                 EMR_TAG_KEY, EMR_TAG_VALUE, include_resource_types=[_KINDS[kind]]
             )
@@ -124,7 +124,7 @@ def tag_studio_resources(
             f"service role only works with it once it carries the tag "
             f"{EMR_TAG_KEY}={EMR_TAG_VALUE}: {fix}."
         )
-        if not _first_warning(resource, message):
+        if not _first(resource, ("warning", message)):
             continue  # another role of the app gave this resource the same warning
         if kind != "secret":
             read(resource, "node").add_metadata(IMPORTED_UNTAGGED_METADATA, ident)
@@ -132,39 +132,21 @@ def tag_studio_resources(
     return imported
 
 
-#: Per imported resource: the warnings it has been given.  The roles and Studios of an app often
-#: share a VPC and its subnets; CDK keeps one copy of a repeated warning anyway, and a repeat
-#: costs four round trips to the jsii runtime.
-_WARNED: weakref.WeakKeyDictionary[IConstruct, Set[str]] = weakref.WeakKeyDictionary()
+#: Per resource: what it has been given already, by this module: ``("warning", message)`` for
+#: an imported resource's warning, ``("tag", kind)`` for the EMR tag on a resource of the app.
+#: The roles and Studios of an app often share a VPC and its subnets; CDK keeps one copy of a
+#: repeated warning, a second ``Tags.of(...).add`` of the same tag adds nothing to the
+#: template, and each repeat costs two to four round trips to the jsii runtime.
+_GIVEN: weakref.WeakKeyDictionary[IConstruct, Set[Tuple[str, str]]] = weakref.WeakKeyDictionary()
 
 
-def _first_warning(resource: IConstruct, message: str) -> bool:
-    """True the first time ``resource`` is to be given ``message``."""
+def _first(resource: IConstruct, what: Tuple[str, str]) -> bool:
+    """True the first time ``resource`` is to be given ``what``."""
     try:
-        given = _WARNED.setdefault(resource, set())
+        given = _GIVEN.setdefault(resource, set())
     except TypeError:  # pragma: no cover - an object that takes no weak reference
         return True
-    if message in given:
+    if what in given:
         return False
-    given.add(message)
-    return True
-
-
-
-
-#: Per resource of the app: the kinds it has been given the EMR tag as.  The roles and Studios
-#: of a stack often share a VPC and its subnets; a second ``Tags.of(...).add`` of the same tag
-#: adds nothing to the template and costs two round trips to the jsii runtime.
-_TAGGED: weakref.WeakKeyDictionary[IConstruct, Set[str]] = weakref.WeakKeyDictionary()
-
-
-def _first_tag(resource: IConstruct, kind: str) -> bool:
-    """True the first time ``resource`` is to be tagged as ``kind``."""
-    try:
-        kinds = _TAGGED.setdefault(resource, set())
-    except TypeError:  # pragma: no cover - an object that takes no weak reference
-        return True
-    if kind in kinds:
-        return False
-    kinds.add(kind)
+    given.add(what)
     return True
