@@ -43,7 +43,6 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import custom_resources as cr
 from constructs import Construct, IConstruct
 
-from .arns import format_arn
 from .errors import EmrStudioRoleValidationError
 from .limits import (
     MANAGED_POLICIES_PER_ROLE,
@@ -168,7 +167,12 @@ class ImportedResourceTagger(Construct):
                 rid: str = read(resource, attr)
                 cid = prefix + _id_part(rid, resource)
                 calls = self._ec2_calls(kind, rid)
-                arn = format_arn(stack, service="ec2", resource=arn_type, resource_name=rid)
+                arn = stack.format_arn(
+                    service="ec2",
+                    resource=arn_type,
+                    resource_name=rid,
+                    arn_format=ArnFormat.SLASH_RESOURCE_NAME,
+                )
                 arns = ec2_arns
             if cid in (p[0] for p in planned):
                 continue

@@ -57,8 +57,7 @@ class Operation(enum.Enum):
 
 @dataclass(frozen=True)
 class ArnPattern:
-    """A resource pattern formatted as ``Stack.format_arn`` formats it (``arns.format_arn``: the
-    stack's partition, region and account).
+    """A resource pattern resolved with ``Stack.format_arn`` (stack partition, region, account).
 
     ``separator`` is ``"/"`` for ``resource/name`` ARNs and ``":"`` for
     ``resource:name`` ARNs (Secrets Manager).  ``resource_name=None`` gives

@@ -7,7 +7,7 @@ import weakref
 from aws_cdk import Stack
 from aws_cdk import aws_iam as iam
 
-from .arns import format_arn, stack_value
+from .arns import stack_value
 from .statements import EMR_ANY_RESOURCE_IN_ACCOUNT, EMR_SERVICE_PRINCIPAL
 
 
@@ -18,8 +18,8 @@ def trust_conditions(stack: Stack) -> dict:
     return {
         "StringEquals": {"aws:SourceAccount": stack_value(stack, "account")},
         "ArnLike": {
-            "aws:SourceArn": format_arn(
-                stack, service=p.service, resource=p.resource, resource_name=p.resource_name
+            "aws:SourceArn": stack.format_arn(
+                service=p.service, resource=p.resource, resource_name=p.resource_name
             )
         },
     }
