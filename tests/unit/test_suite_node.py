@@ -1,5 +1,6 @@
 """How the suite's processes run, for CPU time only (nothing users run): the jsii runtimes on
-single-threaded Node (tests/tools/node-single-threaded, set by tests/conftest.py), and the
+single-threaded Node with WebAssembly on its baseline compiler (tests/tools/node-single-threaded,
+set by tests/conftest.py), and the
 garbage collector with the imports frozen and higher thresholds (conftest's
 ``pytest_collection_finish``)."""
 
@@ -14,14 +15,28 @@ import pytest
 from tests.conftest import GC_THRESHOLDS, SINGLE_THREADED_NODE
 
 
-def test_the_wrapper_runs_node_single_threaded_with_its_arguments():
+@pytest.fixture(scope="module")
+def wrapper_argv():
+    """What the wrapper hands Node: its ``execArgv`` (the V8 flags) and its arguments."""
     show = "process.stdout.write(JSON.stringify([process.execArgv, process.argv.slice(1)]))"
     done = subprocess.run(
         [str(SINGLE_THREADED_NODE), "-e", show, "a b"],
         capture_output=True, text=True, check=True,
     )
-    exec_argv, argv = json.loads(done.stdout)
+    return json.loads(done.stdout)
+
+
+def test_the_wrapper_runs_node_single_threaded_with_its_arguments(wrapper_argv):
+    exec_argv, argv = wrapper_argv
     assert exec_argv[0] == "--single-threaded" and argv == ["a b"]
+
+
+def test_the_wrapper_keeps_webassembly_on_v8s_baseline_compiler(wrapper_argv):
+    """CDK's validation engine is WebAssembly: TurboFan's recompiles of it cost CPU time a test
+    run does not win back (tests/tools/node-single-threaded). Its findings are the same on any
+    compiler: tests/unit/test_cfn_validation.py's canary runs it on this Node."""
+    exec_argv, _ = wrapper_argv
+    assert exec_argv[:2] == ["--single-threaded", "--liftoff-only"]
 
 
 @pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="reads /proc")
