@@ -23,6 +23,7 @@
 //
 // One process evaluates the whole batch, so that the tests start Node once, not once a request.
 
+import './locale_compare.mjs'
 import { runSimulation } from '@cloud-copilot/iam-simulate'
 
 function accountOf(arn) {

@@ -1,0 +1,76 @@
+"""The IAM evaluator's own helper (tests/tools/locale_compare.mjs, imported by simulate.mjs):
+its ``String.prototype.localeCompare`` compares as V8's own, on the calls iam-simulate makes and
+on the others, which it hands to V8's."""
+
+import json
+import shutil
+import subprocess
+
+import pytest
+
+from tests.helpers import SIMULATE
+
+LOCALE_COMPARE = SIMULATE.parent / "locale_compare.mjs"
+
+#: Strings that collators treat differently by sensitivity, locale, or neither.
+WORDS = [
+    "", "a", "A", "á", "Á", "b", "ß", "ss", "SS", "i", "I", "İ", "ı", "résumé", "Resume",
+    "elasticmapreduce", "ElasticMapReduce", "s3:GetObject", "S3:getobject", "arn:aws:s3:::b/*",
+    "ARN:AWS:S3:::B/*", "\u00e9", "e\u0301", "secret-1", "secret-10", "secret-2",
+]
+#: (locales, options) as the library passes them, and some it does not (V8's own path).
+CALLS = [
+    (None, {"sensitivity": "accent"}), ("en", {"sensitivity": "base"}),
+    (None, {"sensitivity": "case"}), (None, {"sensitivity": "variant"}), ("tr", {"sensitivity": "base"}),
+    (None, None), (None, {"sensitivity": "base", "numeric": True}), ("de", {"usage": "search"}),
+]
+
+_COMPARE = """
+const native = String.prototype.localeCompare
+await import(process.argv[1])
+const { words, calls } = JSON.parse(process.argv[2])
+const differ = []
+for (const [locales, options] of calls)
+  for (const a of words)
+    for (const b of words) {
+      const mine = a.localeCompare(b, locales ?? undefined, options ?? undefined)
+      const theirs = native.call(a, b, locales ?? undefined, options ?? undefined)
+      if (Math.sign(mine) !== Math.sign(theirs)) differ.push([a, b, locales, options, mine, theirs])
+    }
+let threw = false
+try { String.prototype.localeCompare.call(undefined, 'a', undefined, { sensitivity: 'accent' }) }
+catch (e) { threw = e instanceof TypeError }
+process.stdout.write(JSON.stringify({
+  replaced: String.prototype.localeCompare !== native, differ, threw,
+  compared: calls.length * words.length * words.length,
+}))
+"""
+
+
+@pytest.fixture(scope="module")
+def compared():
+    node = shutil.which("node")
+    assert node, "node is required (make setup)"
+    done = subprocess.run(
+        [node, "--input-type=module", "-e", _COMPARE, LOCALE_COMPARE.as_uri(),
+         json.dumps({"words": WORDS, "calls": CALLS})],
+        capture_output=True, text=True, check=True,
+    )
+    return json.loads(done.stdout)
+
+
+def test_the_evaluator_imports_the_helper():
+    assert "import './locale_compare.mjs'" in SIMULATE.read_text()
+
+
+def test_the_helper_replaces_v8s_localecompare(compared):
+    assert compared["replaced"] is True
+
+
+def test_the_helper_orders_every_pair_as_v8s_localecompare_does(compared):
+    assert compared["compared"] == len(CALLS) * len(WORDS) ** 2
+    assert compared["differ"] == []
+
+
+def test_the_helper_refuses_a_missing_string_as_v8s_does(compared):
+    assert compared["threw"] is True
