@@ -26,7 +26,7 @@ Object.defineProperty(String.prototype, 'localeCompare', {
         collator = new Intl.Collator(locales, options)
         collators.set(key, collator)
       }
-      return collator.compare(String(this), String(that))
+      return collator.compare(`${this}`, `${that}`)
     }
     return nativeLocaleCompare.call(this, that, locales, options)
   },

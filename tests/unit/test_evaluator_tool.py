@@ -37,9 +37,15 @@ for (const [locales, options] of calls)
       const theirs = native.call(a, b, locales ?? undefined, options ?? undefined)
       if (Math.sign(mine) !== Math.sign(theirs)) differ.push([a, b, locales, options, mine, theirs])
     }
-let threw = false
-try { String.prototype.localeCompare.call(undefined, 'a', undefined, { sensitivity: 'accent' }) }
-catch (e) { threw = e instanceof TypeError }
+const refuses = (compare) => {
+  try { compare(); return false } catch (e) { return e instanceof TypeError }
+}
+const accent = { sensitivity: 'accent' }
+const threw = [
+  refuses(() => String.prototype.localeCompare.call(undefined, 'a', undefined, accent)),
+  refuses(() => 'a'.localeCompare(Symbol('b'), undefined, accent)),
+  refuses(() => native.call('a', Symbol('b'), undefined, accent)),
+]
 process.stdout.write(JSON.stringify({
   replaced: String.prototype.localeCompare !== native, differ, threw,
   compared: calls.length * words.length * words.length,
@@ -72,5 +78,6 @@ def test_the_helper_orders_every_pair_as_v8s_localecompare_does(compared):
     assert compared["differ"] == []
 
 
-def test_the_helper_refuses_a_missing_string_as_v8s_does(compared):
-    assert compared["threw"] is True
+def test_the_helper_refuses_a_missing_string_or_a_symbol_as_v8s_does(compared):
+    # no string to compare (this), a Symbol with the helper's path, a Symbol with V8's
+    assert compared["threw"] == [True, True, True]
