@@ -2,12 +2,13 @@
 single-threaded Node with WebAssembly on its baseline compiler (tests/tools/node-single-threaded,
 set by tests/conftest.py), and the
 garbage collector with the imports frozen and higher thresholds (conftest's
-``pytest_collection_finish``)."""
+``pytest_collection_finish``), and what is left frozen at exit, after the other exit handlers."""
 
 import gc
 import json
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -79,3 +80,23 @@ def test_a_cycle_made_by_a_test_is_still_collected_without_asking():
     # New objects that stay alive: after GC_THRESHOLDS[0] of them the collector runs on its own.
     alive = [Node() for _ in range(2 * GC_THRESHOLDS[0])]
     assert gone() is None, len(alive)
+
+
+def test_what_is_left_at_exit_is_frozen_after_the_exit_handlers_registered_later():
+    """conftest's exit handler is registered when conftest is imported, before aws_cdk registers
+    jsii's stop; exit handlers run last-registered first.  A handler registered after the import
+    (as jsii's is) runs before the freeze, one registered before it runs after."""
+    code = (
+        "import atexit, gc\n"
+        "atexit.register(lambda: print('before-import handler sees', gc.get_freeze_count() > 0))\n"
+        "import tests.conftest\n"
+        "atexit.register(lambda: print('after-import handler sees', gc.get_freeze_count() > 0))\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.splitlines() == [
+        "after-import handler sees False",
+        "before-import handler sees True",
+    ], done.stderr
