@@ -64,7 +64,9 @@ def test_this_processs_jsii_runtime_runs_on_it():
 def test_the_collector_runs_with_the_suites_thresholds_and_the_imports_frozen():
     assert gc.isenabled()
     assert gc.get_threshold() == GC_THRESHOLDS
-    assert gc.get_freeze_count() > 100_000  # aws_cdk, moto, botocore, the test modules, ...
+    # What collection imported: over 100,000 objects in the whole suite (aws_cdk, moto, botocore,
+    # the test modules, ...), over 40,000 when this file runs alone; none without the freeze.
+    assert gc.get_freeze_count() > 20_000
 
 
 def test_a_cycle_made_by_a_test_is_still_collected_without_asking():
