@@ -266,6 +266,12 @@ UNITS = {
     # CDK's built-in template validation (its engine starts once per process, about 1.5 s)
     # and cfn-lint (its rules and schemas load once per process):
     "tests/unit/test_cfn_validation.py": "cfn",
+    # ... and the modules that give emr-studio-check YAML templates: its reader is cfn-lint's
+    # decoder, whose import is most of cfn-lint (about 0.7 CPU-s), paid a second time when one
+    # of these ran on the other worker:
+    "tests/unit/test_check_cli.py": "cfn",
+    "tests/unit/test_checks_hostile.py": "cfn",
+    "tests/unit/test_checks_security_groups.py": "cfn",
     "tests/unit/test_example.py": "cfn",
     "tests/unit/test_studio_example.py": "cfn",
     "tests/unit/test_application.py": "cfn",
