@@ -42,12 +42,14 @@ endif
 
 .PHONY: setup setup-synth synth test deploy-local lint docs bench floors dist clean distclean check-python
 
-## setup: everything `make test` needs (idempotent). Its three independent installs (.venv with the
-##   test tools, checkov's .venv-checkov, node_modules with the evaluator) run in parallel, and
-##   node_modules is installed once, whole (not --omit=dev first).
-SETUP_PARTS := $(VENV)/.dev-installed .venv-checkov/.installed node_modules/.dev-installed
+## setup: everything `make test` needs (idempotent). Its four independent installs (.venv with the
+##   test tools, checkov's .venv-checkov, node_modules with the evaluator, the suite's pinned Node
+##   in tests/tools/node) run in parallel, and node_modules is installed once, whole (not
+##   --omit=dev first).
+SUITE_NODE := tests/tools/node/node_modules/.installed
+SETUP_PARTS := $(VENV)/.dev-installed .venv-checkov/.installed node_modules/.dev-installed $(SUITE_NODE)
 setup:
-	@$(MAKE) --no-print-directory -j 3 $(SETUP_PARTS)
+	@$(MAKE) --no-print-directory -j 4 $(SETUP_PARTS)
 
 ## setup-synth: only what `make synth` needs
 setup-synth: $(VENV)/.installed node_modules/.installed
@@ -93,6 +95,15 @@ node_modules/.installed: package.json package-lock.json
 node_modules/.dev-installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@ node_modules/.installed
+
+# The Node LTS that the test suite's own Node processes run on (test-only: the jsii runtimes and
+# the IAM evaluator; tests/tools/node-single-threaded says why). A folder of its own, so that
+# its `node` is not linked into node_modules/.bin, where npx would put it first on PATH for the
+# CLI: the README's commands, `make synth` and users run the Node on PATH. On a platform that
+# the pin has no package for, npm installs nothing here and the suite uses the Node on PATH.
+$(SUITE_NODE): tests/tools/node/package.json tests/tools/node/package-lock.json
+	npm ci --prefix tests/tools/node --no-audit --no-fund --loglevel=error
+	touch $@
 
 ## synth: the app's CloudFormation template in cdk.out, checked by cdk-nag
 synth: setup-synth
@@ -165,6 +176,7 @@ dist: setup-synth
 clean:
 	rm -rf cdk.out .pytest_cache dist build
 
-## distclean: clean, and remove every installed thing (.venv, .venv-checkov, .venv-floors, node_modules)
+## distclean: clean, and remove every installed thing (.venv, .venv-checkov, .venv-floors, node_modules,
+##   tests/tools/node/node_modules)
 distclean: clean
-	rm -rf $(VENV) .venv-checkov $(FLOORS_VENV) node_modules
+	rm -rf $(VENV) .venv-checkov $(FLOORS_VENV) node_modules tests/tools/node/node_modules

@@ -296,15 +296,30 @@ def offline_aws(region: str) -> Iterator[Any]:
 #: The IAM evaluator (``@cloud-copilot/iam-simulate``, test-only), driven by one Node process.
 SIMULATE = Path(__file__).resolve().parent / "tools" / "simulate.mjs"
 
+#: The Node LTS pinned for the suite's own Node processes (``tests/tools/node/package.json``),
+#: where ``make setup`` installs it.
+PINNED_NODE = Path(__file__).resolve().parent / "tools" / "node" / "node_modules" / ".bin" / "node"
+
+
+def suite_node() -> str:
+    """The Node that the suite's tools run on (the IAM evaluator; the jsii runtimes go through
+    ``tests/tools/node-single-threaded``, which makes the same choice): the pinned LTS where
+    ``make setup`` installed it for this platform, else the Node on ``PATH``."""
+    import shutil
+
+    if PINNED_NODE.exists():
+        return str(PINNED_NODE)
+    node = shutil.which("node")
+    assert node, "node is required (make setup installs node_modules for it)"
+    return node
+
 
 def simulate(batch: Sequence[Mapping[str, Any]]) -> List[Dict[str, Any]]:
     """The evaluator's verdicts for ``batch`` (``tests/tools/simulate.mjs`` says what a request
     holds), in order, from one Node process."""
-    import shutil
     import subprocess
 
-    node = shutil.which("node")
-    assert node, "node is required (make setup installs node_modules for it)"
+    node = suite_node()
     root = SIMULATE.parents[2]
     assert (root / "node_modules" / "@cloud-copilot" / "iam-simulate").is_dir(), (
         "node_modules/@cloud-copilot/iam-simulate is missing: run `make setup` (npm ci)"

@@ -3,12 +3,11 @@ its ``String.prototype.localeCompare`` compares as V8's own, on the calls iam-si
 on the others, which it hands to V8's."""
 
 import json
-import shutil
 import subprocess
 
 import pytest
 
-from tests.helpers import SIMULATE
+from tests.helpers import SIMULATE, suite_node
 
 LOCALE_COMPARE = SIMULATE.parent / "locale_compare.mjs"
 
@@ -55,8 +54,7 @@ process.stdout.write(JSON.stringify({
 
 @pytest.fixture(scope="module")
 def compared():
-    node = shutil.which("node")
-    assert node, "node is required (make setup)"
+    node = suite_node()  # the Node the evaluator runs on
     done = subprocess.run(
         [node, "--input-type=module", "-e", _COMPARE, LOCALE_COMPARE.as_uri(),
          json.dumps({"words": WORDS, "calls": CALLS})],
@@ -81,3 +79,4 @@ def test_the_helper_orders_every_pair_as_v8s_localecompare_does(compared):
 def test_the_helper_refuses_a_missing_string_or_a_symbol_as_v8s_does(compared):
     # no string to compare (this), a Symbol with the helper's path, a Symbol with V8's
     assert compared["threw"] == [True, True, True]
+

@@ -215,11 +215,15 @@ def _installed_repo(tmp_path):
     repo = _repo_copy(tmp_path / "repo")
     shutil.copy(ROOT / "requirements-dev.txt", repo / "requirements-dev.txt")
     shutil.copy(ROOT / "requirements-checkov.txt", repo / "requirements-checkov.txt")
+    (repo / "tests" / "tools" / "node").mkdir(parents=True)
+    for name in ("package.json", "package-lock.json"):
+        shutil.copy(ROOT / "tests" / "tools" / "node" / name, repo / "tests" / "tools" / "node" / name)
     python = repo / ".venv" / "bin" / "python"
     python.parent.mkdir(parents=True)
     python.symlink_to(sys.executable)
     for stamp in (".venv/.installed", ".venv/.dev-installed", ".venv-checkov/.installed",
-                  "node_modules/.installed", "node_modules/.dev-installed"):
+                  "node_modules/.installed", "node_modules/.dev-installed",
+                  "tests/tools/node/node_modules/.installed"):
         (repo / stamp).parent.mkdir(parents=True, exist_ok=True)
         (repo / stamp).touch()
     return repo

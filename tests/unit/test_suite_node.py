@@ -7,6 +7,7 @@ garbage collector with the imports frozen and higher thresholds (conftest's
 import gc
 import json
 import os
+import platform
 import subprocess
 import sys
 from pathlib import Path
@@ -14,12 +15,20 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import GC_THRESHOLDS, SINGLE_THREADED_NODE
+from tests.helpers import PINNED_NODE, suite_node
+
+TOOLS = SINGLE_THREADED_NODE.parent
+README = TOOLS.parents[1] / "README.md"
 
 
 @pytest.fixture(scope="module")
 def wrapper_argv():
-    """What the wrapper hands Node: its ``execArgv`` (the V8 flags) and its arguments."""
-    show = "process.stdout.write(JSON.stringify([process.execArgv, process.argv.slice(1)]))"
+    """What the wrapper hands Node: its ``execArgv`` (the V8 flags), its arguments, and which
+    Node it runs (``process.version``)."""
+    show = (
+        "process.stdout.write(JSON.stringify([process.execArgv, process.argv.slice(1), "
+        "process.version]))"
+    )
     done = subprocess.run(
         [str(SINGLE_THREADED_NODE), "-e", show, "a b"],
         capture_output=True, text=True, check=True,
@@ -28,7 +37,7 @@ def wrapper_argv():
 
 
 def test_the_wrapper_runs_node_single_threaded_with_its_arguments(wrapper_argv):
-    exec_argv, argv = wrapper_argv
+    exec_argv, argv, _ = wrapper_argv
     assert exec_argv[0] == "--single-threaded" and argv == ["a b"]
 
 
@@ -36,8 +45,47 @@ def test_the_wrapper_keeps_webassembly_on_v8s_baseline_compiler(wrapper_argv):
     """CDK's validation engine is WebAssembly: TurboFan's recompiles of it cost CPU time a test
     run does not win back (tests/tools/node-single-threaded). Its findings are the same on any
     compiler: tests/unit/test_cfn_validation.py's canary runs it on this Node."""
-    exec_argv, _ = wrapper_argv
+    exec_argv, _, _ = wrapper_argv
     assert exec_argv[:2] == ["--single-threaded", "--liftoff-only"]
+
+
+#: The pinned Node's packages, one per platform (``tests/tools/node/package.json``).
+PINNED = json.loads((TOOLS / "node" / "package.json").read_text())["optionalDependencies"]
+_ARCH = {"x86_64": "x64", "amd64": "x64", "aarch64": "arm64", "arm64": "arm64"}
+#: This platform's package, or None where the pin has none (the suite then uses PATH's Node).
+PLATFORM_PACKAGE = f"node-{sys.platform}-{_ARCH.get(platform.machine().lower(), platform.machine())}"
+needs_pinned_node = pytest.mark.skipif(
+    PLATFORM_PACKAGE not in PINNED,
+    reason=f"no pinned Node for this platform ({PLATFORM_PACKAGE}): the suite uses PATH's Node",
+)
+
+
+def test_the_pin_is_one_version_locked_for_every_platform():
+    lock = json.loads((TOOLS / "node" / "package-lock.json").read_text())["packages"]
+    assert len(set(PINNED.values())) == 1, PINNED
+    for package, version in PINNED.items():
+        entry = lock[f"node_modules/{package}"]
+        assert entry["version"] == version and entry["integrity"] and entry["optional"], entry
+
+
+def test_the_pin_is_an_lts_release_the_readme_names():
+    """The README asks for Node.js 22 or 24, the LTS releases jsii supports."""
+    major = next(iter(PINNED.values())).split(".")[0]
+    assert "**Node.js 22 or 24**" in README.read_text() and major in ("22", "24"), major
+
+
+@needs_pinned_node
+def test_the_wrapper_runs_the_pinned_node(wrapper_argv):
+    _, _, version = wrapper_argv
+    assert PINNED_NODE.exists(), f"{PINNED_NODE} is missing: run `make setup`"
+    assert version == f"v{PINNED[PLATFORM_PACKAGE]}"
+
+
+@needs_pinned_node
+def test_the_iam_evaluator_runs_on_the_pinned_node():
+    assert suite_node() == str(PINNED_NODE), f"{PINNED_NODE} is missing: run `make setup`"
+    done = subprocess.run([suite_node(), "--version"], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == f"v{PINNED[PLATFORM_PACKAGE]}"
 
 
 @pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="reads /proc")
