@@ -314,9 +314,45 @@ def suite_node() -> str:
     return node
 
 
+#: The request fields that hold a policy document, and the one that holds a list of them.
+_POLICY_FIELDS = ("resourcePolicy", "sessionPolicy")
+_POLICY_LIST_FIELD = "identityPolicies"
+
+
+def _evaluator_input(batch: Sequence[Mapping[str, Any]]) -> Dict[str, Any]:
+    """``batch`` as ``simulate.mjs`` reads it: each distinct policy document once, in
+    ``"policies"``, and each request naming its policies by their index there.  A batch's
+    requests share a few policies (the same role's, thousands of times): sent once, each is
+    serialized, parsed and validated once."""
+    policies: List[Any] = []
+    by_id: Dict[int, int] = {}  # the batch's own objects, alive while this runs
+    by_text: Dict[str, int] = {}
+
+    def index(policy: Any) -> int:
+        found = by_id.get(id(policy))
+        if found is None:
+            text = json.dumps(policy, sort_keys=True)
+            found = by_text.setdefault(text, len(policies))
+            if found == len(policies):
+                policies.append(policy)
+            by_id[id(policy)] = found
+        return found
+
+    requests = []
+    for request in batch:
+        sent = dict(request)
+        if _POLICY_LIST_FIELD in sent:
+            sent[_POLICY_LIST_FIELD] = [index(p) for p in sent[_POLICY_LIST_FIELD]]
+        for field in _POLICY_FIELDS:
+            if sent.get(field) is not None:
+                sent[field] = index(sent[field])
+        requests.append(sent)
+    return {"policies": policies, "requests": requests}
+
+
 def simulate(batch: Sequence[Mapping[str, Any]]) -> List[Dict[str, Any]]:
     """The evaluator's verdicts for ``batch`` (``tests/tools/simulate.mjs`` says what a request
-    holds), in order, from one Node process."""
+    holds; here each policy is a document), in order, from one Node process."""
     import subprocess
 
     node = suite_node()
@@ -325,8 +361,8 @@ def simulate(batch: Sequence[Mapping[str, Any]]) -> List[Dict[str, Any]]:
         "node_modules/@cloud-copilot/iam-simulate is missing: run `make setup` (npm ci)"
     )
     done = subprocess.run(
-        [node, str(SIMULATE)], input=json.dumps(list(batch)), capture_output=True, text=True,
-        cwd=root, timeout=300, check=False,
+        [node, str(SIMULATE)], input=json.dumps(_evaluator_input(batch)), capture_output=True,
+        text=True, cwd=root, timeout=300, check=False,
     )
     assert done.returncode == 0, f"simulate.mjs failed ({done.returncode}):\n{done.stderr}"
     results = json.loads(done.stdout)

@@ -4,19 +4,23 @@
 // TEST-ONLY.  iam-simulate is a devDependency used by tests/integration; it is never
 // part of the Python package or of anything this project ships.
 //
-// stdin: a JSON array of requests, each
+// stdin: {"policies": [ {policy document}, ... ], "requests": [ request, ... ]}, each request
 //   {
 //     "id": "any string, echoed back",
 //     "principal": "arn:aws:iam::111122223333:role/x"  (or a service, e.g. "elasticmapreduce.amazonaws.com"),
 //     "action": "ec2:CreateNetworkInterface",
 //     "resource": "arn:aws:ec2:eu-west-1:111122223333:network-interface/eni-0",  ("*" for wildcard-only actions)
 //     "resourceAccount": "111122223333",                (default: the account in the resource ARN, else the principal's)
-//     "identityPolicies": [ {policy document}, ... ],   (default: none)
-//     "resourcePolicy": {policy document},              (optional: bucket / key / trust policy)
-//     "sessionPolicy": {policy document},               (optional: a role session's policy; the
+//     "identityPolicies": [ 0, 3, ... ],                (default: none)
+//     "resourcePolicy": 1,                              (optional: bucket / key / trust policy)
+//     "sessionPolicy": 2,                               (optional: a role session's policy; the
 //                                                        principal is then an assumed-role ARN)
 //     "context": { "aws:ResourceTag/k": "true", ... }   (optional)
 //   }
+//   where a policy is given by its index in "policies": a batch holds a few distinct policies
+//   that many requests share, so each is sent, parsed and validated once (iam-policy's
+//   ValidatedPolicy, which runSimulation takes in place of a document and does not validate
+//   again) instead of once per request.
 // stdout: a JSON array, one entry per request, in order:
 //   { "id", "decision": "Allowed" | "Denied" | "Error", "detail": "Allowed" | "ImplicitlyDenied" |
 //     "ExplicitlyDenied" | <error message>, "resultType", "ignoredContextKeys": [...], "errors" }
@@ -24,7 +28,25 @@
 // One process evaluates the whole batch, so that the tests start Node once, not once a request.
 
 import './locale_compare.mjs'
+import { createValidatedPolicy, validateIdentityPolicy, validateResourcePolicy } from '@cloud-copilot/iam-policy'
 import { runSimulation } from '@cloud-copilot/iam-simulate'
+
+// Each policy of the batch, validated once for each way it is used (runSimulation validates an
+// identity or session policy with validateIdentityPolicy, a resource policy with
+// validateResourcePolicy, and reuses a ValidatedPolicy's errors).
+function validatedPolicies(policies) {
+  const validated = { identity: new Map(), resource: new Map() }
+  const validate = { identity: validateIdentityPolicy, resource: validateResourcePolicy }
+  return (kind, index) => {
+    if (!Number.isInteger(index) || index < 0 || index >= policies.length) {
+      throw new Error(`simulate.mjs: no policy ${JSON.stringify(index)} in the batch`)
+    }
+    if (!validated[kind].has(index)) {
+      validated[kind].set(index, createValidatedPolicy(policies[index], validate[kind]))
+    }
+    return validated[kind].get(index)
+  }
+}
 
 function accountOf(arn) {
   if (typeof arn !== 'string' || !arn.startsWith('arn:')) return undefined
@@ -38,7 +60,7 @@ async function readStdin() {
   return Buffer.concat(chunks).toString('utf8')
 }
 
-async function evaluate(request) {
+async function evaluate(request, policy) {
   const principalAccount = accountOf(request.principal)
   const simulation = {
     request: {
@@ -51,14 +73,14 @@ async function evaluate(request) {
       },
       contextVariables: request.context ?? {}
     },
-    identityPolicies: (request.identityPolicies ?? []).map((policy, i) => ({
+    identityPolicies: (request.identityPolicies ?? []).map((index, i) => ({
       name: `policy${i}`,
-      policy
+      policy: policy('identity', index)
     })),
     serviceControlPolicies: [],
     resourceControlPolicies: [],
-    resourcePolicy: request.resourcePolicy ?? undefined,
-    sessionPolicy: request.sessionPolicy ?? undefined
+    resourcePolicy: request.resourcePolicy == null ? undefined : policy('resource', request.resourcePolicy),
+    sessionPolicy: request.sessionPolicy == null ? undefined : policy('identity', request.sessionPolicy)
   }
   let response
   try {
@@ -89,10 +111,11 @@ async function evaluate(request) {
 }
 
 const input = JSON.parse(await readStdin())
-if (!Array.isArray(input)) {
-  console.error('simulate.mjs: stdin must be a JSON array of requests')
+if (!Array.isArray(input?.policies) || !Array.isArray(input?.requests)) {
+  console.error('simulate.mjs: stdin must be {"policies": [...], "requests": [...]}')
   process.exit(2)
 }
+const policy = validatedPolicies(input.policies)
 const results = []
-for (const request of input) results.push(await evaluate(request))
+for (const request of input.requests) results.push(await evaluate(request, policy))
 process.stdout.write(JSON.stringify(results))

@@ -1,13 +1,14 @@
 """The IAM evaluator's own helper (tests/tools/locale_compare.mjs, imported by simulate.mjs):
 its ``String.prototype.localeCompare`` compares as V8's own, on the calls iam-simulate makes and
-on the others, which it hands to V8's."""
+on the others, which it hands to V8's.  And the batch as ``tests.helpers.simulate`` sends it:
+each distinct policy once, named by its index."""
 
 import json
 import subprocess
 
 import pytest
 
-from tests.helpers import SIMULATE, suite_node
+from tests.helpers import SIMULATE, _evaluator_input, simulate, suite_node
 
 LOCALE_COMPARE = SIMULATE.parent / "locale_compare.mjs"
 
@@ -80,3 +81,52 @@ def test_the_helper_refuses_a_missing_string_or_a_symbol_as_v8s_does(compared):
     # no string to compare (this), a Symbol with the helper's path, a Symbol with V8's
     assert compared["threw"] == [True, True, True]
 
+
+def _policy(action):
+    return {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": action, "Resource": "*"}]}
+
+
+def test_each_distinct_policy_is_sent_once_and_requests_name_it_by_index():
+    shared, equal_copy, other = _policy("s3:GetObject"), _policy("s3:GetObject"), _policy("s3:PutObject")
+    trust = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"},
+    ]}
+    batch = [
+        {"id": "1", "identityPolicies": [shared, other], "sessionPolicy": shared},
+        {"id": "2", "identityPolicies": [equal_copy], "resourcePolicy": trust},
+        {"id": "3"},
+    ]
+    sent = _evaluator_input(batch)
+    assert sent["policies"] == [shared, other, trust]
+    assert sent["requests"] == [
+        {"id": "1", "identityPolicies": [0, 1], "sessionPolicy": 0},
+        {"id": "2", "identityPolicies": [0], "resourcePolicy": 2},
+        {"id": "3"},
+    ]
+    assert batch[0]["identityPolicies"] == [shared, other]  # the caller's requests are unchanged
+
+
+def test_a_policy_shared_by_requests_gives_each_its_own_verdict():
+    role = "arn:aws:iam::111122223333:role/r"
+    policy = _policy("s3:GetObject")
+    verdicts = simulate([
+        {"id": "get", "principal": role, "action": "s3:GetObject", "resource": "arn:aws:s3:::b/k",
+         "resourceAccount": "111122223333", "identityPolicies": [policy]},
+        {"id": "put", "principal": role, "action": "s3:PutObject", "resource": "arn:aws:s3:::b/k",
+         "resourceAccount": "111122223333", "identityPolicies": [policy]},
+        {"id": "session", "principal": "arn:aws:sts::111122223333:assumed-role/r/s",
+         "action": "s3:GetObject", "resource": "arn:aws:s3:::b/k", "resourceAccount": "111122223333",
+         "identityPolicies": [policy], "sessionPolicy": _policy("s3:PutObject")},
+    ])
+    assert [(v["id"], v["decision"]) for v in verdicts] == [
+        ("get", "Allowed"), ("put", "Denied"), ("session", "Denied"),
+    ]
+
+
+def test_the_evaluator_refuses_a_batch_in_another_form():
+    for wrong in ([], {"requests": []}, {"policies": [], "requests": [{"id": "x", "identityPolicies": [0]}]}):
+        done = subprocess.run(
+            [suite_node(), str(SIMULATE)], input=json.dumps(wrong), capture_output=True, text=True,
+            cwd=SIMULATE.parents[2],
+        )
+        assert done.returncode != 0 and "simulate.mjs" in done.stderr, (wrong, done.stderr)
