@@ -2,7 +2,8 @@
 single-threaded Node with WebAssembly on its baseline compiler (tests/tools/node-single-threaded,
 set by tests/conftest.py), and the
 garbage collector with the imports frozen and higher thresholds (conftest's
-``pytest_collection_finish``), and what is left frozen at exit, after the other exit handlers."""
+``pytest_collection_finish``), what is left frozen at exit, after the other exit handlers, and
+each xdist worker on its own share of the CPUs (conftest's ``pytest_configure``)."""
 
 import gc
 import json
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import GC_THRESHOLDS, SINGLE_THREADED_NODE
+from tests.conftest import GC_THRESHOLDS, RUN_ON, SINGLE_THREADED_NODE, worker_cpus
 from tests.helpers import PINNED_NODE, suite_node
 
 TOOLS = SINGLE_THREADED_NODE.parent
@@ -88,6 +89,22 @@ def test_the_iam_evaluator_runs_on_the_pinned_node():
     assert done.stdout.strip() == f"v{PINNED[PLATFORM_PACKAGE]}"
 
 
+def _jsii_runtimes():
+    """The pids and command lines of this process's jsii runtime (its relay, ``jsii-runtime.js``)."""
+    me = str(os.getpid())
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        argv = [c.decode() for c in cmdline if c]
+        if stat[stat.rfind(")") + 2:].split()[1] == me and any(a.endswith("jsii-runtime.js") for a in argv):
+            found.append((int(pid), argv))
+    return found
+
+
 @pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="reads /proc")
 def test_this_processs_jsii_runtime_runs_on_it():
     from aws_cdk import App
@@ -95,18 +112,8 @@ def test_this_processs_jsii_runtime_runs_on_it():
     App()  # the jsii runtime is running
     if os.environ.get("JSII_NODE") != str(SINGLE_THREADED_NODE):
         pytest.skip(f"JSII_NODE is set to {os.environ.get('JSII_NODE')!r} outside the suite")
-    me = str(os.getpid())
-    children = []
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            stat = Path(f"/proc/{pid}/stat").read_text()
-            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        if stat[stat.rfind(")") + 2:].split()[1] == me:
-            children.append([c.decode() for c in cmdline if c])
-    runtimes = [c for c in children if any(a.endswith("jsii-runtime.js") for a in c)]
-    assert runtimes and all("--single-threaded" in c for c in runtimes), children
+    runtimes = [argv for _, argv in _jsii_runtimes()]
+    assert runtimes and all("--single-threaded" in argv for argv in runtimes), runtimes
 
 
 def test_the_collector_runs_with_the_suites_thresholds_and_the_imports_frozen():
@@ -150,3 +157,59 @@ def test_what_is_left_at_exit_is_frozen_after_the_exit_handlers_registered_later
         "after-import handler sees False",
         "before-import handler sees True",
     ], done.stderr
+
+
+@pytest.mark.parametrize(
+    "cpus, workers, shares",
+    [
+        ([0, 1], 2, [{0}, {1}]),
+        ([0, 1, 2, 3, 4, 5, 6, 7], 2, [{0, 1, 2, 3}, {4, 5, 6, 7}]),
+        ([0, 1, 2], 2, [{0, 1}, {2}]),
+        ([2, 5, 7], 3, [{2}, {5}, {7}]),
+    ],
+)
+def test_each_worker_gets_its_own_share_of_neighbouring_cpus(cpus, workers, shares):
+    assert [worker_cpus(cpus, w, workers) for w in range(workers)] == shares
+
+
+def test_with_fewer_cpus_than_workers_no_worker_is_pinned():
+    assert worker_cpus([0, 1], 0, 3) is None
+    assert worker_cpus([0], 1, 2) is None
+
+
+def test_every_cpu_is_in_exactly_one_share_and_the_shares_differ_by_one_at_most():
+    for count in range(1, 13):
+        cpus = list(range(100, 100 + count))
+        for workers in range(1, count + 1):
+            shares = [worker_cpus(cpus, w, workers) for w in range(workers)]
+            assert sorted(c for share in shares for c in share) == cpus, (count, workers)
+            assert max(map(len, shares)) - min(map(len, shares)) <= 1, (count, workers)
+
+
+def test_a_replacement_for_a_crashed_worker_gets_a_share_too():
+    # xdist names the worker it starts after gw0 and gw1 crash gw2, gw3, ...
+    assert worker_cpus([0, 1], 2, 2) == {0}
+    assert worker_cpus([0, 1], 3, 2) == {1}
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_getaffinity"), reason="no CPU affinity on this platform")
+def test_an_xdist_worker_and_its_jsii_runtime_run_on_the_workers_share_of_the_cpus():
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker is None:
+        pytest.skip("runs in one process: nothing is pinned")
+    from aws_cdk import App
+
+    App()  # the jsii runtime is running
+    count = int(os.environ["PYTEST_XDIST_WORKER_COUNT"])
+    share = worker_cpus(sorted(RUN_ON["given"]), int(worker[2:]), count)
+    if share is None:
+        pytest.skip(f"{count} workers on {len(RUN_ON['given'])} CPUs: nothing is pinned")
+    assert RUN_ON["share"] == share and share < RUN_ON["given"]
+    assert os.sched_getaffinity(0) == share
+    runtimes = _jsii_runtimes()
+    assert runtimes and all(os.sched_getaffinity(pid) == share for pid, _ in runtimes), runtimes
+    done = subprocess.run(
+        [sys.executable, "-c", "import os; print(sorted(os.sched_getaffinity(0)))"],
+        capture_output=True, text=True, check=True,
+    )
+    assert json.loads(done.stdout) == sorted(share)
