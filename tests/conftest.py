@@ -323,7 +323,7 @@ def pytest_configure(config: pytest.Config) -> None:
     47,000 in a run): on one core, each message is read from a warm cache and the waking side
     runs where the other just stopped.  Left to the scheduler, on a 2-core machine, the two
     workers' processes move between the cores.  In twelve interleaved pairs of ``make test``
-    this made the run faster 11 times, by up to 1.8 s, and the median pair by about 1.2 s
+    this made the run faster 11 times, by up to 1.8 s, and the median pair by about 1.3 s
     (``docs/benchmarks.md``, "A fourteenth look").  What the tests do and check is unchanged;
     the controller is not pinned."""
     workerinput = getattr(config, "workerinput", None)
