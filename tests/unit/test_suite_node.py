@@ -200,11 +200,13 @@ def test_an_xdist_worker_and_its_jsii_runtime_run_on_the_workers_share_of_the_cp
     from aws_cdk import App
 
     App()  # the jsii runtime is running
+    if RUN_ON["given"] is None:
+        pytest.skip(f"xdist worker {worker!r} is not named gw<number>: nothing is pinned")
     count = int(os.environ["PYTEST_XDIST_WORKER_COUNT"])
     share = worker_cpus(sorted(RUN_ON["given"]), int(worker[2:]), count)
     if share is None:
         pytest.skip(f"{count} workers on {len(RUN_ON['given'])} CPUs: nothing is pinned")
-    assert RUN_ON["share"] == share and share < RUN_ON["given"]
+    assert RUN_ON["share"] == share and share <= RUN_ON["given"]
     assert os.sched_getaffinity(0) == share
     runtimes = _jsii_runtimes()
     assert runtimes and all(os.sched_getaffinity(pid) == share for pid, _ in runtimes), runtimes
