@@ -336,11 +336,26 @@ def pytest_configure(config: pytest.Config) -> None:
     share = worker_cpus(given, int(workerid[2:]), int(workerinput.get("workercount", 0)))
     RUN_ON["given"] = set(given)
     if share:
-        try:
-            os.sched_setaffinity(0, share)
-        except OSError:  # a CPU set the container does not allow: run anywhere, as before
+        # Each thread has its own CPU set: the worker's threads started before this hook
+        # (execnet's) are in /proc/self/task; new threads and processes inherit the set.
+        tasks = Path("/proc/self/task")
+        threads = [int(t) for t in os.listdir(tasks)] if tasks.is_dir() else [0]
+        if not _set_cpus(threads, share):  # a CPU set the container refuses: run anywhere
+            _set_cpus(threads, set(given))
             return
         RUN_ON["share"] = share
+
+
+def _set_cpus(threads: Sequence[int], cpus: Set[int]) -> bool:
+    """Put ``threads`` on ``cpus``; ``False`` if the system refuses the set."""
+    for thread in threads:
+        try:
+            os.sched_setaffinity(thread, cpus)
+        except ProcessLookupError:  # the thread has ended since it was listed
+            continue
+        except OSError:
+            return False
+    return True
 
 
 #: The cyclic garbage collector's thresholds while the tests run (:func:`pytest_collection_finish`).

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import GC_THRESHOLDS, RUN_ON, SINGLE_THREADED_NODE, worker_cpus
+from tests.conftest import GC_THRESHOLDS, RUN_ON, SINGLE_THREADED_NODE, _set_cpus, worker_cpus
 from tests.helpers import PINNED_NODE, suite_node
 
 TOOLS = SINGLE_THREADED_NODE.parent
@@ -207,7 +207,8 @@ def test_an_xdist_worker_and_its_jsii_runtime_run_on_the_workers_share_of_the_cp
     if share is None:
         pytest.skip(f"{count} workers on {len(RUN_ON['given'])} CPUs: nothing is pinned")
     assert RUN_ON["share"] == share and share <= RUN_ON["given"]
-    assert os.sched_getaffinity(0) == share
+    threads = [int(t) for t in os.listdir("/proc/self/task")]
+    assert len(threads) > 1 and all(os.sched_getaffinity(t) == share for t in threads)
     runtimes = _jsii_runtimes()
     assert runtimes and all(os.sched_getaffinity(pid) == share for pid, _ in runtimes), runtimes
     done = subprocess.run(
@@ -215,3 +216,15 @@ def test_an_xdist_worker_and_its_jsii_runtime_run_on_the_workers_share_of_the_cp
         capture_output=True, text=True, check=True,
     )
     assert json.loads(done.stdout) == sorted(share)
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_setaffinity"), reason="no CPU affinity on this platform")
+def test_a_cpu_set_the_system_refuses_is_reported_and_an_ended_thread_is_passed_over():
+    import threading
+
+    me = threading.get_native_id()
+    before = os.sched_getaffinity(me)
+    assert _set_cpus([me], {max(before) + 4096}) is False  # no such CPU: EINVAL
+    assert os.sched_getaffinity(me) == before
+    gone = 4_194_304  # above Linux's largest pid_max: no such thread (ESRCH)
+    assert _set_cpus([gone, me], before) is True
